@@ -1,0 +1,112 @@
+import type { Component, Host, Receiver, TracesConsumer } from '../component/component.ts';
+import type { WaymarkConfig } from '../config/config.ts';
+import type { Role } from '../config/options.ts';
+import { AdminServer } from '../admin/admin-server.ts';
+import { StorageExporter } from '../exporters/storage/storage-exporter.ts';
+import type { Telemetry } from '../observability/telemetry.ts';
+import { BatchQueue } from '../pipeline/batch-queue.ts';
+import { RECEIVER_FACTORIES } from '../pipeline/registry.ts';
+import { QueryServer } from '../query/query-server.ts';
+import type { StorageBackend } from '../storage/api/storage.ts';
+import { openStorage } from '../storage/factory.ts';
+
+export interface WaymarkOptions {
+  role: Role;
+  config: WaymarkConfig;
+  telemetry: Telemetry;
+  /** Use this backend instead of opening the configured one (tests wrap the writer with it). */
+  storage?: StorageBackend;
+}
+
+/**
+ * One Waymark process: the components of its role joined into a pipeline.
+ * Started downstream first (store, exporter, queue, then receivers), shut
+ * down upstream first, so everything a receiver acknowledged is written.
+ */
+export class Waymark {
+  readonly admin: AdminServer;
+  private readonly options: WaymarkOptions;
+  private readonly started: Component[] = [];
+  private storage: StorageBackend | undefined;
+  private queue: BatchQueue | undefined;
+  private stopping: Promise<void> | undefined;
+  private readonly host: Host;
+
+  constructor(options: WaymarkOptions) {
+    this.options = options;
+    this.admin = new AdminServer(options.config.host, options.config.admin.port);
+    this.host = {
+      telemetry: options.telemetry,
+      reportFatal: (err) => {
+        options.telemetry.logger.fatal({ err }, 'fatal component error, shutting down');
+        void this.shutdown().finally(() => process.exit(1));
+      },
+    };
+  }
+
+  get backend(): StorageBackend | undefined {
+    return this.storage;
+  }
+
+  async start(): Promise<void> {
+    const { role, config } = this.options;
+    const problems = RECEIVER_FACTORIES.flatMap((f) => f.validate(config));
+    if (problems.length > 0) throw new Error(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    try {
+      await this.startComponent(this.admin);
+      if (role !== 'agent') this.storage = this.options.storage ?? (await openStorage(config.storage));
+      if (role === 'all-in-one' || role === 'collector' || role === 'agent') await this.startIngest();
+      if (role === 'all-in-one' || role === 'query') {
+        await this.startComponent(new QueryServer({ host: config.host, ...config.query }, this.storage!));
+      }
+    } catch (err) {
+      await this.shutdown();
+      throw err;
+    }
+    this.admin.state = 'serving';
+    this.options.telemetry.logger.info({ role }, 'waymark is serving');
+  }
+
+  private async startIngest(): Promise<void> {
+    const { config } = this.options;
+    const exporter = await this.createExporter();
+    await this.startComponent(exporter);
+    this.queue = new BatchQueue(config.queue, exporter);
+    await this.startComponent(this.queue);
+    const settings = { host: config.host, ...config.limits };
+    const receivers: Receiver[] = RECEIVER_FACTORIES.flatMap((f) => f.create(config, settings, this.queue as TracesConsumer));
+    for (const r of receivers) await this.startComponent(r);
+  }
+
+  private async createExporter(): Promise<Component & TracesConsumer> {
+    if (this.options.role === 'agent') {
+      throw new Error('the agent role needs the OTLP exporter, which is not built yet');
+    }
+    return new StorageExporter(this.storage!);
+  }
+
+  private async startComponent(c: Component): Promise<void> {
+    this.started.push(c);
+    await c.start(this.host);
+  }
+
+  /** Stops accepting, drains the queue, flushes the store. Safe to call twice. */
+  shutdown(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.admin.state = 'draining';
+      const log = this.options.telemetry.logger;
+      // Upstream first: receivers stop, then the queue drains into the exporter, then the store closes.
+      for (const c of this.started.slice(1).reverse()) {
+        try {
+          await c.shutdown();
+        } catch (err) {
+          log.error({ err }, 'error during shutdown');
+        }
+      }
+      await this.storage?.close();
+      await this.admin.shutdown();
+      log.info('waymark stopped');
+    })();
+    return this.stopping;
+  }
+}

@@ -1,0 +1,33 @@
+/** The resolved configuration of one Waymark process (defaults < YAML < env < flags). */
+export interface WaymarkConfig {
+  /** Address every listener binds to. */
+  host: string;
+  logLevel: string;
+  receivers: {
+    otlp: { grpcPort: number; httpPort: number };
+    zipkin: { port: number };
+    jaeger: { httpPort: number; grpcPort: number; compactPort: number; binaryPort: number };
+  };
+  limits: {
+    /** Largest request body, checked on the wire and again after decompression. */
+    maxRequestBytes: number;
+    /** Attribute values longer than this are truncated (0: never). */
+    maxAttributeValueLength: number;
+  };
+  queue: { capacitySpans: number; maxBatchSpans: number };
+  storage: {
+    type: string;
+    memory: { maxTraces: number };
+  };
+  query: { port: number; grpcPort: number; basePath: string };
+  admin: { port: number };
+  agent: {
+    /** Upstream collector's OTLP/HTTP traces URL (e.g. http://collector:4318/v1/traces). */
+    collectorEndpoint: string;
+    /** Give up on a batch (and answer the client with an error) after this long. */
+    maxRetrySeconds: number;
+  };
+}
+
+/** A port of 0 turns that listener off. */
+export const DISABLED_PORT = 0;

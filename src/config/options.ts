@@ -1,0 +1,79 @@
+/**
+ * Every setting, once: its flag, its environment variable, its YAML path and
+ * its default. The CLI, the help text, env and YAML loading all read this table.
+ */
+export interface OptionSpec {
+  /** Dotted path into WaymarkConfig, also the YAML key path. */
+  path: string;
+  flag: string;
+  env: string;
+  kind: 'port' | 'int' | 'string';
+  default: number | string;
+  description: string;
+  /** Subcommands that use it. */
+  roles: readonly Role[];
+}
+
+export type Role = 'all-in-one' | 'collector' | 'query' | 'agent';
+const ALL: readonly Role[] = ['all-in-one', 'collector', 'query', 'agent'];
+const INGEST: readonly Role[] = ['all-in-one', 'collector', 'agent'];
+const STORE: readonly Role[] = ['all-in-one', 'collector', 'query'];
+const QUERY: readonly Role[] = ['all-in-one', 'query'];
+
+function o(path: string, flag: string, kind: OptionSpec['kind'], def: number | string, description: string, roles: readonly Role[]): OptionSpec {
+  return { path, flag, env: 'WAYMARK_' + flag.replaceAll('-', '_').toUpperCase(), kind, default: def, description, roles };
+}
+
+export const OPTIONS: readonly OptionSpec[] = [
+  o('host', 'host', 'string', '0.0.0.0', 'address every listener binds to', ALL),
+  o('logLevel', 'log-level', 'string', 'info', 'log level: debug, info, warn, error', ALL),
+  o('receivers.otlp.grpcPort', 'otlp-grpc-port', 'port', 4317, 'OTLP/gRPC receiver port (0 disables)', INGEST),
+  o('receivers.otlp.httpPort', 'otlp-http-port', 'port', 4318, 'OTLP/HTTP receiver port, POST /v1/traces (0 disables)', INGEST),
+  o('receivers.zipkin.port', 'zipkin-port', 'port', 9411, 'Zipkin receiver port, POST /api/v2/spans and /api/v1/spans (0 disables)', INGEST),
+  o('receivers.jaeger.httpPort', 'jaeger-http-port', 'port', 14268, 'Jaeger Thrift over HTTP receiver port, POST /api/traces (0 disables)', INGEST),
+  o('receivers.jaeger.grpcPort', 'jaeger-grpc-port', 'port', 14250, 'Jaeger gRPC collector port, api_v2 PostSpans (0 disables)', INGEST),
+  o('receivers.jaeger.compactPort', 'jaeger-compact-port', 'port', 6831, 'Jaeger agent UDP port, compact Thrift (0 disables)', INGEST),
+  o('receivers.jaeger.binaryPort', 'jaeger-binary-port', 'port', 6832, 'Jaeger agent UDP port, binary Thrift (0 disables)', INGEST),
+  o('limits.maxRequestBytes', 'max-request-bytes', 'int', 16 * 1024 * 1024, 'largest request body, before and after decompression', INGEST),
+  o('limits.maxAttributeValueLength', 'max-attribute-length', 'int', 65536, 'attribute values longer than this are truncated and counted (0: never)', INGEST),
+  o('queue.capacitySpans', 'queue-size', 'int', 200000, 'spans that may wait for the store; beyond it receivers push back', INGEST),
+  o('queue.maxBatchSpans', 'batch-size', 'int', 8192, 'most spans written to the store in one batch', INGEST),
+  o('storage.type', 'storage', 'string', 'memory', 'span storage backend: memory', STORE),
+  o('storage.memory.maxTraces', 'memory-max-traces', 'int', 100000, 'traces the memory store keeps; the oldest are evicted', STORE),
+  o('query.port', 'query-port', 'port', 16686, 'query HTTP port: Jaeger API, api_v3 (0 disables)', QUERY),
+  o('query.grpcPort', 'query-grpc-port', 'port', 16685, 'query gRPC port: jaeger.api_v2/api_v3 QueryService (0 disables)', QUERY),
+  o('query.basePath', 'base-path', 'string', '/', 'prefix for every HTTP route of the query port, e.g. /jaeger', QUERY),
+  o('admin.port', 'admin-port', 'port', 14269, 'admin port: GET /health, GET /metrics', ALL),
+  o('agent.collectorEndpoint', 'collector-endpoint', 'string', 'http://127.0.0.1:4318/v1/traces', 'agent: upstream collector OTLP/HTTP traces URL', ['agent']),
+  o('agent.maxRetrySeconds', 'max-retry-seconds', 'int', 30, 'agent: how long to retry a batch upstream before failing it', ['agent']),
+];
+
+/**
+ * Jaeger all-in-one variables that Istio's add-on and existing deployments
+ * set, mapped onto Waymark's settings where they mean something here.
+ * Each returns the value in Waymark's terms, or undefined to ignore it.
+ */
+export const JAEGER_ENV_ALIASES: readonly { env: string; path: string; map(value: string): string | undefined }[] = [
+  { env: 'SPAN_STORAGE_TYPE', path: 'storage.type', map: (v) => (v === 'badger' ? 'embedded' : v) },
+  { env: 'MEMORY_MAX_TRACES', path: 'storage.memory.maxTraces', map: (v) => v },
+  { env: 'QUERY_BASE_PATH', path: 'query.basePath', map: (v) => v },
+  { env: 'COLLECTOR_ZIPKIN_HOST_PORT', path: 'receivers.zipkin.port', map: portOf },
+  { env: 'COLLECTOR_OTLP_GRPC_HOST_PORT', path: 'receivers.otlp.grpcPort', map: portOf },
+  { env: 'COLLECTOR_OTLP_HTTP_HOST_PORT', path: 'receivers.otlp.httpPort', map: portOf },
+  { env: 'COLLECTOR_HTTP_HOST_PORT', path: 'receivers.jaeger.httpPort', map: portOf },
+  { env: 'COLLECTOR_GRPC_HOST_PORT', path: 'receivers.jaeger.grpcPort', map: portOf },
+  { env: 'QUERY_HTTP_SERVER_HOST_PORT', path: 'query.port', map: portOf },
+  { env: 'QUERY_GRPC_SERVER_HOST_PORT', path: 'query.grpcPort', map: portOf },
+  { env: 'ADMIN_HTTP_HOST_PORT', path: 'admin.port', map: portOf },
+  { env: 'PROCESSOR_JAEGER_COMPACT_SERVER_HOST_PORT', path: 'receivers.jaeger.compactPort', map: portOf },
+  { env: 'PROCESSOR_JAEGER_BINARY_SERVER_HOST_PORT', path: 'receivers.jaeger.binaryPort', map: portOf },
+  { env: 'LOG_LEVEL', path: 'logLevel', map: (v) => v },
+  { env: 'REPORTER_GRPC_HOST_PORT', path: 'agent.collectorEndpoint', map: (v) => `http://${v.replace(/:\d+$/, '')}:4318/v1/traces` },
+];
+
+/** ":9411" or "0.0.0.0:9411" -> "9411"; an empty value (Jaeger's way to disable) -> "0". */
+function portOf(hostPort: string): string | undefined {
+  if (hostPort.trim() === '') return '0';
+  const m = /:(\d+)$/.exec(hostPort.trim()) ?? /^(\d+)$/.exec(hostPort.trim());
+  return m ? m[1] : undefined;
+}

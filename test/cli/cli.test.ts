@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { OPTIONS } from '../../src/config/options.ts';
+import { ROOT, startWaymark } from '../support/waymark.ts';
+
+const run = promisify(execFile);
+const BIN = path.join(ROOT, 'bin/waymark');
+
+test('--help lists every subcommand', async () => {
+  const { stdout } = await run(BIN, ['--help']);
+  for (const role of ['all-in-one', 'collector', 'query', 'agent']) assert.match(stdout, new RegExp(`\\b${role}\\b`));
+});
+
+for (const role of ['all-in-one', 'collector', 'query', 'agent'] as const) {
+  test(`${role} --help lists each of its flags with its default`, async () => {
+    const { stdout } = await run(BIN, [role, '--help'], { env: { ...process.env, COLUMNS: '400' } });
+    const flat = stdout.replace(/\s+/g, ' ');
+    for (const opt of OPTIONS.filter((o) => o.roles.includes(role))) {
+      const def = typeof opt.default === 'string' ? `"${opt.default}"` : String(opt.default);
+      assert.ok(flat.includes(`--${opt.flag} `), `${role} help lacks --${opt.flag}`);
+      assert.ok(new RegExp(`--${opt.flag} [^-]*?\\(default: ${escape(def)}\\)`).test(flat), `${role} help lacks the default of --${opt.flag}`);
+    }
+  });
+}
+
+test('a bad flag value is a clear error, exit code 2', async () => {
+  await assert.rejects(run(BIN, ['all-in-one', '--query-port', 'eighty']), (err: { code: number; stderr: string }) => {
+    assert.equal(err.code, 2);
+    assert.match(err.stderr, /--query-port: "eighty" is not a non-negative integer/);
+    return true;
+  });
+});
+
+test('all-in-one starts on the contract ports, /health is 200 and SIGTERM exits 0', async () => {
+  const w = await startWaymark();
+  const health = await fetch(`${w.adminUrl}/health`);
+  assert.equal(health.status, 200);
+  const metrics = await (await fetch(`${w.adminUrl}/metrics`)).text();
+  assert.match(metrics, /waymark_queue_capacity_spans 200000/);
+  assert.equal(await w.stop(), 0);
+});
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

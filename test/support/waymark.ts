@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './ports.ts';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface WaymarkPorts {
+  query: number;
+  queryGrpc: number;
+  otlpGrpc: number;
+  otlpHttp: number;
+  zipkin: number;
+  jaegerHttp: number;
+  jaegerGrpc: number;
+  jaegerCompact: number;
+  jaegerBinary: number;
+  admin: number;
+}
+
+export interface RunningWaymark {
+  ports: WaymarkPorts;
+  /** http://127.0.0.1:<query port><base path> */
+  queryUrl: string;
+  adminUrl: string;
+  process: ChildProcess;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** SIGTERM, then SIGKILL after 10 s; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+export interface StartOptions {
+  role?: string;
+  args?: string[];
+  env?: Record<string, string>;
+  basePath?: string;
+}
+
+/** Starts `./bin/waymark all-in-one` the way the issue's contract does, on free ports, and waits for /health. */
+export async function startWaymark(options: StartOptions = {}): Promise<RunningWaymark> {
+  const ports: WaymarkPorts = {
+    query: await freePort(),
+    queryGrpc: await freePort(),
+    otlpGrpc: await freePort(),
+    otlpHttp: await freePort(),
+    zipkin: await freePort(),
+    jaegerHttp: await freePort(),
+    jaegerGrpc: await freePort(),
+    jaegerCompact: await freePort(),
+    jaegerBinary: await freePort(),
+    admin: await freePort(),
+  };
+  const args = [
+    options.role ?? 'all-in-one',
+    '--storage', 'memory',
+    '--host', '127.0.0.1',
+    '--query-port', String(ports.query),
+    '--query-grpc-port', String(ports.queryGrpc),
+    '--otlp-grpc-port', String(ports.otlpGrpc),
+    '--otlp-http-port', String(ports.otlpHttp),
+    '--zipkin-port', String(ports.zipkin),
+    '--jaeger-http-port', String(ports.jaegerHttp),
+    '--jaeger-grpc-port', String(ports.jaegerGrpc),
+    '--jaeger-compact-port', String(ports.jaegerCompact),
+    '--jaeger-binary-port', String(ports.jaegerBinary),
+    '--admin-port', String(ports.admin),
+    ...(options.basePath ? ['--base-path', options.basePath] : []),
+    ...(options.args ?? []),
+  ];
+  const child = spawn(path.join(ROOT, 'bin/waymark'), args, {
+    env: { ...process.env, WAYMARK_LOG_LEVEL: 'warn', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const adminUrl = `http://127.0.0.1:${ports.admin}`;
+  const running: RunningWaymark = {
+    ports,
+    queryUrl: `http://127.0.0.1:${ports.query}${options.basePath ?? ''}`,
+    adminUrl,
+    process: child,
+    output: () => out,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`waymark exited with ${child.exitCode} before becoming healthy:\n${out}`);
+    try {
+      const res = await fetch(`${adminUrl}/health`);
+      if (res.status === 200) return running;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await running.stop();
+  throw new Error(`waymark did not become healthy within 20 s:\n${out}`);
+}
