@@ -35,6 +35,8 @@ export interface StartOptions {
   args?: string[];
   env?: Record<string, string>;
   basePath?: string;
+  /** Program and leading arguments to run instead of ./bin/waymark (e.g. node + compiled main.js). */
+  command?: string[];
 }
 
 /** Starts `./bin/waymark all-in-one` the way the issue's contract does, on free ports, and waits for /health. */
@@ -68,7 +70,8 @@ export async function startWaymark(options: StartOptions = {}): Promise<RunningW
     ...(options.basePath ? ['--base-path', options.basePath] : []),
     ...(options.args ?? []),
   ];
-  const child = spawn(path.join(ROOT, 'bin/waymark'), args, {
+  const [program, ...leading] = options.command ?? [path.join(ROOT, 'bin/waymark')];
+  const child = spawn(program!, [...leading, ...args], {
     env: { ...process.env, WAYMARK_LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
