@@ -46,3 +46,12 @@ test('all-in-one starts on the contract ports, /health is 200 and SIGTERM exits 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+test('docs/configuration.md lists every flag and environment variable', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const doc = await readFile(path.join(ROOT, 'docs/configuration.md'), 'utf8');
+  for (const opt of OPTIONS) {
+    assert.ok(doc.includes(`\`--${opt.flag}\``), `docs/configuration.md lacks --${opt.flag}: run node scripts/config-table.ts`);
+    assert.ok(doc.includes(`\`${opt.env}\``), `docs/configuration.md lacks ${opt.env}`);
+  }
+});
