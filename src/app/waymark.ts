@@ -80,7 +80,7 @@ export class Waymark {
 
   private async createExporter(): Promise<Component & TracesConsumer> {
     if (this.options.role === 'agent') {
-      throw new Error('the agent role needs the OTLP exporter, which is not built yet');
+      return new (await import('../exporters/otlp/otlp-http-exporter.ts')).OtlpHttpExporter(this.options.config.agent);
     }
     return new StorageExporter(this.storage!);
   }

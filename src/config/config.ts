@@ -19,7 +19,7 @@ export interface WaymarkConfig {
     type: string;
     memory: { maxTraces: number };
   };
-  query: { port: number; grpcPort: number; basePath: string };
+  query: { port: number; grpcPort: number; basePath: string; maxClockSkewAdjust: string };
   admin: { port: number };
   agent: {
     /** Upstream collector's OTLP/HTTP traces URL (e.g. http://collector:4318/v1/traces). */

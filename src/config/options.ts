@@ -43,6 +43,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   o('query.port', 'query-port', 'port', 16686, 'query HTTP port: Jaeger API, api_v3 (0 disables)', QUERY),
   o('query.grpcPort', 'query-grpc-port', 'port', 16685, 'query gRPC port: jaeger.api_v2/api_v3 QueryService (0 disables)', QUERY),
   o('query.basePath', 'base-path', 'string', '/', 'prefix for every HTTP route of the query port, e.g. /jaeger', QUERY),
+  o('query.maxClockSkewAdjust', 'max-clock-skew-adjust', 'string', '0s', 'largest clock skew correction of a span at query time, a Go duration such as 1s (0s turns it off, as in Jaeger v2)', QUERY),
   o('admin.port', 'admin-port', 'port', 14269, 'admin port: GET /health, GET /metrics', ALL),
   o('agent.collectorEndpoint', 'collector-endpoint', 'string', 'http://127.0.0.1:4318/v1/traces', 'agent: upstream collector OTLP/HTTP traces URL', ['agent']),
   o('agent.maxRetrySeconds', 'max-retry-seconds', 'int', 30, 'agent: how long to retry a batch upstream before failing it', ['agent']),

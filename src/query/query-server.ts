@@ -1,37 +1,89 @@
 import { Hono } from 'hono';
 import type { Component, Host } from '../component/component.ts';
+import { parseGoDuration } from '../model/time.ts';
+import { listenGrpc, type GrpcListener } from '../server/grpc.ts';
 import { listenHttp, type HttpEnv, type HttpListener } from '../server/http.ts';
 import type { StorageBackend } from '../storage/api/storage.ts';
+import { standardAdjusters } from './adjusters/index.ts';
+import { GrpcHandlers } from './grpc/handlers.ts';
+import { API_V2_QUERY_SERVICE, apiV2QueryImplementation } from './grpc/v2-query-service.ts';
+import { API_V3_QUERY_SERVICE, apiV3QueryImplementation } from './grpc/v3-query-service.ts';
+import { registerLegacyRoutes } from './http/legacy-routes.ts';
+import { legacyErrorResponse } from './http/respond.ts';
+import { QueryRouter } from './http/router.ts';
+import { registerTransformRoute } from './http/transform-route.ts';
+import { registerV3Routes } from './http/v3-routes.ts';
+import { QueryService } from './query-service.ts';
 
 export interface QuerySettings {
   host: string;
   port: number;
   grpcPort: number;
   basePath: string;
+  /** Largest clock-skew shift, a Go duration ("1s"); "0s" or absent (Jaeger v2's default) turns the adjuster off. */
+  maxClockSkewAdjust?: string;
 }
 
-/** The query port: Jaeger's HTTP API and api_v3, under the base path. */
+/** The query ports: Jaeger's HTTP API and api_v3 under the base path; the api_v2 and api_v3 gRPC QueryServices. */
 export class QueryServer implements Component {
   private readonly settings: QuerySettings;
-  private readonly backend: StorageBackend;
-  private listener: HttpListener | undefined;
+  private readonly service: QueryService;
+  private http: HttpListener | undefined;
+  private grpc: GrpcListener | undefined;
 
   constructor(settings: QuerySettings, backend: StorageBackend) {
     this.settings = settings;
-    this.backend = backend;
+    this.service = new QueryService(backend, standardAdjusters(clockSkewLimit(settings.maxClockSkewAdjust)));
   }
 
-  async start(_host: Host): Promise<void> {
+  /** Bound ports, once started (useful when configured as ephemeral). */
+  get ports(): { http: number | undefined; grpc: number | undefined } {
+    return { http: this.http?.port, grpc: this.grpc?.port };
+  }
+
+  async start(host: Host): Promise<void> {
+    const metrics = host.telemetry.metrics;
+    if (this.settings.port !== 0) this.http = await listenHttp(this.buildApp(host), this.settings.host, this.settings.port, 'query');
+    if (this.settings.grpcPort !== 0) {
+      try {
+        this.grpc = await listenGrpc(
+          [
+            { definition: API_V2_QUERY_SERVICE, implementation: apiV2QueryImplementation(this.service, new GrpcHandlers('jaeger.api_v2.QueryService', metrics)) },
+            { definition: API_V3_QUERY_SERVICE, implementation: apiV3QueryImplementation(this.service, new GrpcHandlers('jaeger.api_v3.QueryService', metrics)) },
+          ],
+          this.settings.host,
+          this.settings.grpcPort,
+          'query gRPC',
+        );
+      } catch (err) {
+        await this.shutdown();
+        throw err;
+      }
+    }
+  }
+
+  buildApp(host: Host | undefined): Hono<HttpEnv> {
     const app = new Hono<HttpEnv>();
-    const base = this.settings.basePath === '/' ? '' : this.settings.basePath;
-    app.get(`${base}/api/services`, async (c) => {
-      const data = await this.backend.reader.getServices();
-      return c.json({ data, total: data.length, limit: 0, offset: 0, errors: null });
+    const router = new QueryRouter(app, this.settings.basePath, host?.telemetry.metrics);
+    registerLegacyRoutes(router, this.service);
+    registerV3Routes(router, this.service);
+    registerTransformRoute(router);
+    app.notFound((c) => {
+      const path = new URL(c.req.url).pathname;
+      if (path.includes('/api/')) return legacyErrorResponse({ status: 404, message: `no route for ${c.req.method} ${path}` });
+      return c.text('404 page not found\n', 404);
     });
-    if (this.settings.port !== 0) this.listener = await listenHttp(app, this.settings.host, this.settings.port, 'query');
+    return app;
   }
 
   async shutdown(): Promise<void> {
-    await this.listener?.close();
+    await Promise.all([this.http?.close(), this.grpc?.close()]);
   }
+}
+
+function clockSkewLimit(text: string | undefined): bigint {
+  if (text === undefined || text.trim() === '') return 0n;
+  const ns = parseGoDuration(text);
+  if (ns === undefined || ns < 0n) throw new Error(`--max-clock-skew-adjust: "${text}" is not a non-negative duration such as 500ms or 1s`);
+  return ns;
 }

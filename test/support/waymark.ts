@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OPTIONS, type Role } from '../../src/config/options.ts';
 import { freePort } from './ports.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -53,8 +54,9 @@ export async function startWaymark(options: StartOptions = {}): Promise<RunningW
     jaegerBinary: await freePort(),
     admin: await freePort(),
   };
+  const role = options.role ?? 'all-in-one';
   const args = [
-    options.role ?? 'all-in-one',
+    role,
     '--storage', 'memory',
     '--host', '127.0.0.1',
     '--query-port', String(ports.query),
@@ -70,6 +72,14 @@ export async function startWaymark(options: StartOptions = {}): Promise<RunningW
     ...(options.basePath ? ['--base-path', options.basePath] : []),
     ...(options.args ?? []),
   ];
+  // Leave out the default flags this role does not take (the agent has no storage or query port).
+  for (let i = 1; i < args.length - (options.args?.length ?? 0); i += 2) {
+    const spec = OPTIONS.find((o) => `--${o.flag}` === args[i]);
+    if (spec && !spec.roles.includes(role as Role)) {
+      args.splice(i, 2);
+      i -= 2;
+    }
+  }
   const [program, ...leading] = options.command ?? [path.join(ROOT, 'bin/waymark')];
   const child = spawn(program!, [...leading, ...args], {
     env: { ...process.env, WAYMARK_LOG_LEVEL: 'warn', ...options.env },

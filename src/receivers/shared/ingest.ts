@@ -30,7 +30,11 @@ export class Ingest {
     return this.counters;
   }
 
-  async ingest(spans: Span[]): Promise<void> {
+  /**
+   * `acknowledged: false` is for transports that cannot tell the client (UDP):
+   * a refusal then counts the spans as dropped instead of refused.
+   */
+  async ingest(spans: Span[], { acknowledged = true }: { acknowledged?: boolean } = {}): Promise<void> {
     if (spans.length === 0) return;
     this.counters.received(spans.length);
     if (this.limits.maxAttributeValueLength > 0) {
@@ -39,7 +43,8 @@ export class Ingest {
     try {
       await this.next.consumeTraces(spans);
     } catch (err) {
-      this.counters.refused(spans.length, refusalReason(err));
+      if (acknowledged) this.counters.refused(spans.length, refusalReason(err));
+      else this.counters.dropped(spans.length, refusalReason(err));
       throw err;
     }
     this.counters.accepted(spans.length);

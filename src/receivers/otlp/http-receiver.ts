@@ -1,0 +1,95 @@
+import { Hono, type Context } from 'hono';
+import type { Host, Receiver, TracesConsumer } from '../../component/component.ts';
+import { InputError } from '../../component/errors.ts';
+import { decodeExportRequest } from '../../protocols/otlp/proto-decoder.ts';
+import { decodeExportRequestJson } from '../../protocols/otlp/json-decoder.ts';
+import { encodeExportResponse, encodeRpcStatus } from '../../protocols/otlp/proto-encoder.ts';
+import { exportResponseJson } from '../../protocols/otlp/json-encoder.ts';
+import { listenHttp, type HttpEnv, type HttpListener } from '../../server/http.ts';
+import type { ReceiverSettings } from '../shared/factory.ts';
+import { mediaType, readBody } from '../shared/http-body.ts';
+import { toHttpRefusal } from '../shared/http-errors.ts';
+import { Ingest } from '../shared/ingest.ts';
+import { ingestDecoded } from './outcome.ts';
+
+const PROTOBUF = 'application/x-protobuf';
+const JSON_TYPE = 'application/json';
+export const TRACES_PATH = '/v1/traces';
+
+/** gRPC status codes for the google.rpc.Status body of an OTLP/HTTP error. */
+const RPC_CODE: Record<number, number> = { 400: 3, 404: 5, 405: 12, 413: 8, 415: 3, 429: 8, 500: 13, 503: 14 };
+
+/**
+ * OTLP/HTTP: POST /v1/traces, protobuf or JSON, answered in the request's
+ * encoding (OTLP/HTTP spec). Errors carry a google.rpc.Status body.
+ */
+export class OtlpHttpReceiver implements Receiver {
+  private readonly settings: ReceiverSettings;
+  private readonly port: number;
+  private readonly next: TracesConsumer;
+  private listener: HttpListener | undefined;
+
+  constructor(settings: ReceiverSettings, port: number, next: TracesConsumer) {
+    this.settings = settings;
+    this.port = port;
+    this.next = next;
+  }
+
+  get boundPort(): number | undefined {
+    return this.listener?.port;
+  }
+
+  async start(host: Host): Promise<void> {
+    // Values are cut during decoding (see outcome.ts), so Ingest gets no limit of its own.
+    const ingest = new Ingest(this.next, host.telemetry.metrics.forReceiver('otlp_http'), { maxAttributeValueLength: 0 });
+    const app = new Hono<HttpEnv>();
+    app.all('*', (c) => this.handle(c, ingest));
+    this.listener = await listenHttp(app, this.settings.host, this.port, 'otlp http receiver');
+  }
+
+  async shutdown(): Promise<void> {
+    await this.listener?.close();
+  }
+
+  private async handle(c: Context<HttpEnv>, ingest: Ingest): Promise<Response> {
+    const type = mediaType(c.env.incoming);
+    const json = type === JSON_TYPE;
+    try {
+      if (c.req.path !== TRACES_PATH) throw new InputError(404, 'not_found', `no route for ${c.req.path}: OTLP traces go to POST ${TRACES_PATH}`);
+      if (c.req.method !== 'POST') throw new InputError(405, 'method_not_allowed', `${c.req.method} ${TRACES_PATH} is not allowed: use POST`);
+      if (!json && type !== PROTOBUF && type !== 'application/protobuf') {
+        throw new InputError(415, 'unsupported_media_type', `unsupported Content-Type "${type}": use ${PROTOBUF} or ${JSON_TYPE}`);
+      }
+      const body = await readBody(c.env.incoming, this.settings.maxRequestBytes);
+      const max = this.settings.maxAttributeValueLength;
+      const result = json ? decodeExportRequestJson(body.toString('utf8')) : decodeExportRequest(body, { maxAttributeValueLength: max });
+      // Everything above refused the whole request before any span was counted.
+      return this.ok(c, json, await ingestDecoded(ingest, result, max).catch((err) => Promise.reject(new Refused(err))));
+    } catch (err) {
+      const refusedInPipeline = err instanceof Refused;
+      const refusal = toHttpRefusal(refusedInPipeline ? err.cause : err);
+      if (!refusedInPipeline) ingest.count.refusedRequest(refusal.reason);
+      const headers: Record<string, string> = {};
+      if (refusal.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(refusal.retryAfterSeconds)));
+      if (refusal.status === 405) headers.Allow = 'POST';
+      const code = RPC_CODE[refusal.status] ?? 2;
+      if (json || type !== PROTOBUF) {
+        return c.json({ code, message: refusal.message }, refusal.status as 400, headers);
+      }
+      headers['Content-Type'] = PROTOBUF;
+      return c.body(encodeRpcStatus(code, refusal.message) as Uint8Array<ArrayBuffer>, refusal.status as 400, headers);
+    }
+  }
+
+  private ok(c: Context<HttpEnv>, json: boolean, o: { rejectedSpans: number; errorMessage: string }): Response {
+    if (json) return c.json(exportResponseJson(o.rejectedSpans, o.errorMessage));
+    return c.body(encodeExportResponse(o.rejectedSpans, o.errorMessage) as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': PROTOBUF });
+  }
+}
+
+/** Marks an error the pipeline raised (Ingest already counted its spans). */
+class Refused extends Error {
+  constructor(cause: unknown) {
+    super('refused by the pipeline', { cause });
+  }
+}
