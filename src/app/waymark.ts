@@ -2,6 +2,7 @@ import type { Component, Host, Receiver, TracesConsumer } from '../component/com
 import type { WaymarkConfig } from '../config/config.ts';
 import type { Role } from '../config/options.ts';
 import { AdminServer } from '../admin/admin-server.ts';
+import { OtlpHttpExporter } from '../exporters/otlp/otlp-http-exporter.ts';
 import { StorageExporter } from '../exporters/storage/storage-exporter.ts';
 import type { Telemetry } from '../observability/telemetry.ts';
 import { BatchQueue } from '../pipeline/batch-queue.ts';
@@ -69,7 +70,7 @@ export class Waymark {
 
   private async startIngest(): Promise<void> {
     const { config } = this.options;
-    const exporter = await this.createExporter();
+    const exporter = this.createExporter();
     await this.startComponent(exporter);
     this.queue = new BatchQueue(config.queue, exporter);
     await this.startComponent(this.queue);
@@ -78,9 +79,9 @@ export class Waymark {
     for (const r of receivers) await this.startComponent(r);
   }
 
-  private async createExporter(): Promise<Component & TracesConsumer> {
+  private createExporter(): Component & TracesConsumer {
     if (this.options.role === 'agent') {
-      return new (await import('../exporters/otlp/otlp-http-exporter.ts')).OtlpHttpExporter(this.options.config.agent);
+      return new OtlpHttpExporter(this.options.config.agent);
     }
     return new StorageExporter(this.storage!);
   }
