@@ -18,6 +18,7 @@ export interface WaymarkConfig {
   storage: {
     type: string;
     memory: { maxTraces: number };
+    embedded: { dataDir: string; retention: string; maxDiskBytes: number };
   };
   query: { port: number; grpcPort: number; basePath: string; maxClockSkewAdjust: string };
   admin: { port: number };

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { parseGoDuration } from '../model/time.ts';
 import type { WaymarkConfig } from './config.ts';
 import { JAEGER_ENV_ALIASES, OPTIONS, type OptionSpec } from './options.ts';
 
@@ -67,6 +68,11 @@ function readYaml(file: string): [string, unknown][] {
 }
 
 function coerce(opt: OptionSpec, raw: unknown, from: string): number | string {
+  if (opt.kind === 'duration') {
+    const ns = parseGoDuration(String(raw));
+    if (ns === undefined || ns < 0n) throw new ConfigError(`${from}: "${String(raw)}" is not a duration such as 72h, 30m or 1.5s`);
+    return String(raw);
+  }
   if (opt.kind === 'string') {
     if (typeof raw !== 'string' && typeof raw !== 'number') throw new ConfigError(`${from}: expected a string`);
     return String(raw);

@@ -7,7 +7,8 @@ export interface OptionSpec {
   path: string;
   flag: string;
   env: string;
-  kind: 'port' | 'int' | 'string';
+  /** `duration` is a Go duration string ("72h", "1.5s"), checked at start-up and kept as text. */
+  kind: 'port' | 'int' | 'string' | 'duration';
   default: number | string;
   description: string;
   /** Subcommands that use it. */
@@ -38,12 +39,15 @@ export const OPTIONS: readonly OptionSpec[] = [
   o('limits.maxAttributeValueLength', 'max-attribute-length', 'int', 65536, 'attribute values longer than this are truncated and counted (0: never)', INGEST),
   o('queue.capacitySpans', 'queue-size', 'int', 200000, 'spans that may wait for the store; beyond it receivers push back', INGEST),
   o('queue.maxBatchSpans', 'batch-size', 'int', 8192, 'most spans written to the store in one batch', INGEST),
-  o('storage.type', 'storage', 'string', 'memory', 'span storage backend: memory', STORE),
+  o('storage.type', 'storage', 'string', 'memory', 'span storage backend: memory or embedded (persistent, in --data-dir)', STORE),
   o('storage.memory.maxTraces', 'memory-max-traces', 'int', 100000, 'traces the memory store keeps; the oldest are evicted', STORE),
+  o('storage.embedded.dataDir', 'data-dir', 'string', './data', 'embedded store: directory of its partition files', STORE),
+  o('storage.embedded.retention', 'retention', 'duration', '168h', 'embedded store: how long spans are kept, a Go duration; whole partition files are deleted', STORE),
+  o('storage.embedded.maxDiskBytes', 'max-disk', 'int', 0, 'embedded store: drop the oldest data beyond this many bytes on disk (0: no cap)', STORE),
   o('query.port', 'query-port', 'port', 16686, 'query HTTP port: Jaeger API, api_v3 (0 disables)', QUERY),
   o('query.grpcPort', 'query-grpc-port', 'port', 16685, 'query gRPC port: jaeger.api_v2/api_v3 QueryService (0 disables)', QUERY),
   o('query.basePath', 'base-path', 'string', '/', 'prefix for every HTTP route of the query port, e.g. /jaeger', QUERY),
-  o('query.maxClockSkewAdjust', 'max-clock-skew-adjust', 'string', '0s', 'largest clock skew correction of a span at query time, a Go duration such as 1s (0s turns it off, as in Jaeger v2)', QUERY),
+  o('query.maxClockSkewAdjust', 'max-clock-skew-adjust', 'duration', '0s', 'largest clock skew correction of a span at query time, a Go duration such as 1s (0s turns it off, as in Jaeger v2)', QUERY),
   o('admin.port', 'admin-port', 'port', 14269, 'admin port: GET /health, GET /metrics', ALL),
   o('agent.collectorEndpoint', 'collector-endpoint', 'string', 'http://127.0.0.1:4318/v1/traces', 'agent: upstream collector OTLP/HTTP traces URL', ['agent']),
   o('agent.maxRetrySeconds', 'max-retry-seconds', 'int', 30, 'agent: how long to retry a batch upstream before failing it', ['agent']),
@@ -57,6 +61,8 @@ export const OPTIONS: readonly OptionSpec[] = [
 export const JAEGER_ENV_ALIASES: readonly { env: string; path: string; map(value: string): string | undefined }[] = [
   { env: 'SPAN_STORAGE_TYPE', path: 'storage.type', map: (v) => (v === 'badger' ? 'embedded' : v) },
   { env: 'MEMORY_MAX_TRACES', path: 'storage.memory.maxTraces', map: (v) => v },
+  { env: 'BADGER_DIRECTORY_VALUE', path: 'storage.embedded.dataDir', map: (v) => v },
+  { env: 'BADGER_SPAN_STORE_TTL', path: 'storage.embedded.retention', map: (v) => v },
   { env: 'QUERY_BASE_PATH', path: 'query.basePath', map: (v) => v },
   { env: 'COLLECTOR_ZIPKIN_HOST_PORT', path: 'receivers.zipkin.port', map: portOf },
   { env: 'COLLECTOR_OTLP_GRPC_HOST_PORT', path: 'receivers.otlp.grpcPort', map: portOf },

@@ -1,0 +1,192 @@
+import { Worker } from 'node:worker_threads';
+import { pino, type Logger } from 'pino';
+import { PermanentError, RetryableError } from '../../component/errors.ts';
+import type { Span } from '../../model/span.ts';
+import type { DependencyLink, DependencyQuery, Operation, OperationQuery, TraceLookup, TraceQuery } from '../api/query.ts';
+import type { SearchCapabilities, SpanReader, SpanWriter, StorageBackend } from '../api/storage.ts';
+import { encodeBatch } from './batch-encoder.ts';
+import type { DamagedPartition } from './partition-set.ts';
+import type { WorkerMessage, WorkerRequest, WorkerSettings } from './worker-protocol.ts';
+
+export interface EmbeddedStoreOptions {
+  /** Directory of the partition files; created when missing. */
+  dataDir: string;
+  /** Nanoseconds a partition is kept after both its time range and its last write. */
+  retention: bigint;
+  /** Drop the oldest partitions while the files take more than this. */
+  maxDiskBytes?: number;
+  /** Span start time covered by one partition file, ns; whole seconds. Default: one day. */
+  partitionWidth?: bigint;
+  logger?: Logger;
+  /** DuckDB's memory limit (e.g. "512MB"). Default 1GB. */
+  memoryLimit?: string;
+  /** DuckDB worker threads. Default 2. */
+  threads?: number;
+  /** How often retention and the disk cap are checked. Default one minute. */
+  sweepIntervalMs?: number;
+}
+
+const DAY_NS = 86_400_000_000_000n;
+const INT64_MAX = 0x7fffffffffffffffn;
+const CLOSE_TIMEOUT_MS = 10_000;
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+
+/**
+ * The persistent store (DuckDB files, one per time partition) behind the
+ * storage interface. Everything DuckDB does happens in store-worker.ts; this
+ * side encodes write batches into transferable columns and forwards calls.
+ */
+export class EmbeddedStore implements StorageBackend, SpanWriter, SpanReader {
+  readonly type = 'embedded';
+  readonly capabilities: SearchCapabilities = { searchWithoutService: true, tagNotEquals: true, tagExists: true };
+  readonly writer: SpanWriter = this;
+  readonly reader: SpanReader = this;
+  /** Partition files that would not open at start-up, moved aside (and logged). */
+  readonly damaged: DamagedPartition[];
+
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private failure: Error | undefined;
+  private closing: Promise<void> | undefined;
+  private readonly exited: Promise<void>;
+
+  private constructor(worker: Worker, damaged: DamagedPartition[]) {
+    this.worker = worker;
+    this.damaged = damaged;
+    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+  }
+
+  static async open(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
+    const width = options.partitionWidth ?? DAY_NS;
+    if (width < 1_000_000_000n || width % 1_000_000_000n !== 0n) throw new Error('embedded store: partition width must be a whole number of seconds');
+    if (options.retention <= 0n) throw new Error('embedded store: retention must be positive');
+    const settings: WorkerSettings = {
+      dataDir: options.dataDir,
+      retentionNs: options.retention,
+      ...(options.maxDiskBytes !== undefined ? { maxDiskBytes: options.maxDiskBytes } : {}),
+      partitionWidthNs: width,
+      memoryLimit: options.memoryLimit ?? '1GB',
+      threads: options.threads ?? 2,
+      sweepIntervalMs: options.sweepIntervalMs ?? 60_000,
+    };
+    const logger = options.logger ?? pino({ level: 'info', base: { app: 'waymark' } });
+    // Runs as TypeScript from the source tree and as JavaScript from dist/.
+    const script = new URL(import.meta.url.endsWith('.ts') ? './store-worker.ts' : './store-worker.js', import.meta.url);
+    const worker = new Worker(script, { workerData: settings });
+    let store: EmbeddedStore | undefined;
+    const ready = new Promise<DamagedPartition[]>((resolve, reject) => {
+      worker.on('message', (m: WorkerMessage) => {
+        switch (m.op) {
+          case 'ready':
+            resolve(m.damaged);
+            return;
+          case 'failed':
+            reject(new Error(`embedded store: cannot open ${options.dataDir}: ${m.message}`));
+            return;
+          case 'log':
+            logger[m.level](m.fields ?? {}, m.msg);
+            return;
+          case 'reply':
+            store?.settle(m);
+        }
+      });
+      worker.on('error', (cause: unknown) => {
+        const err = cause instanceof Error ? cause : new Error(String(cause));
+        reject(err);
+        store?.fail(err);
+      });
+      worker.on('exit', (code) => {
+        const err = new Error(`embedded store: worker exited (code ${code})`);
+        reject(err);
+        store?.fail(err);
+      });
+    });
+    let damaged: DamagedPartition[];
+    try {
+      damaged = await ready;
+    } catch (err) {
+      await worker.terminate();
+      throw err;
+    }
+    store = new EmbeddedStore(worker, damaged);
+    return store;
+  }
+
+  async writeSpans(spans: Span[]): Promise<void> {
+    if (spans.length === 0) return;
+    for (const s of spans) {
+      if (s.startTimeUnixNano < 0n || s.startTimeUnixNano > INT64_MAX || s.endTimeUnixNano < 0n || s.endTimeUnixNano > INT64_MAX) {
+        throw new PermanentError(`span ${s.spanId} of trace ${s.traceId}: time outside the storable range (0 to 2^63-1 ns)`);
+      }
+    }
+    const { batch, transfer } = encodeBatch(spans);
+    await this.call({ id: 0, op: 'write', batch }, transfer);
+  }
+
+  getTrace(lookup: TraceLookup): Promise<Span[]> {
+    return this.call({ id: 0, op: 'getTrace', lookup }) as Promise<Span[]>;
+  }
+
+  getServices(): Promise<string[]> {
+    return this.call({ id: 0, op: 'getServices' }) as Promise<string[]>;
+  }
+
+  getOperations(query: OperationQuery): Promise<Operation[]> {
+    return this.call({ id: 0, op: 'getOperations', query }) as Promise<Operation[]>;
+  }
+
+  findTraceIds(query: TraceQuery): Promise<string[]> {
+    return this.call({ id: 0, op: 'findTraceIds', query }) as Promise<string[]>;
+  }
+
+  findTraces(query: TraceQuery): Promise<Span[][]> {
+    return this.call({ id: 0, op: 'findTraces', query }) as Promise<Span[][]>;
+  }
+
+  getDependencies(query: DependencyQuery): Promise<DependencyLink[]> {
+    return this.call({ id: 0, op: 'getDependencies', query }) as Promise<DependencyLink[]>;
+  }
+
+  /** Applies retention and the disk cap now (they also run on a timer). */
+  async sweep(): Promise<void> {
+    await this.call({ id: 0, op: 'sweep' });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (!this.failure) await this.call({ id: 0, op: 'close' }).catch(() => undefined);
+      this.failure ??= new Error('embedded store: closed');
+      // The worker ends itself once its files are closed (see store-worker.ts); terminate only one that hangs.
+      const timer = setTimeout(() => void this.worker.terminate(), CLOSE_TIMEOUT_MS);
+      await this.exited;
+      clearTimeout(timer);
+    })();
+    return this.closing;
+  }
+
+  private call(req: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<unknown> {
+    if (this.failure) return Promise.reject(new RetryableError(this.failure.message));
+    const id = this.nextId++;
+    req.id = id;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage(req, transfer);
+    });
+  }
+
+  private settle(m: Extract<WorkerMessage, { op: 'reply' }>): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    if (m.ok) p.resolve(m.value);
+    else p.reject(m.retryable ? new RetryableError(`embedded store: ${m.message}`) : new PermanentError(`embedded store: ${m.message}`));
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const p of this.pending.values()) p.reject(new RetryableError(err.message));
+    this.pending.clear();
+  }
+}

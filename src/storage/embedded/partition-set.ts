@@ -1,0 +1,190 @@
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import { catalogAlias, parsePartitionFileName, partitionFileName, partitionRangeFor, sqlString, type PartitionRange } from './partition-files.ts';
+import { partitionSchema } from './schema.ts';
+
+export type Log = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+
+/** One attached partition file and what the writer remembers about it. */
+export interface Partition extends PartitionRange {
+  file: string;
+  alias: string;
+  /** Last `seq` used in this file's spans table. */
+  seq: bigint;
+  resources: Set<bigint>;
+  scopes: Set<bigint>;
+  /** "service\0kind\0name" */
+  operations: Set<string>;
+  /** Wall-clock ns of the last write (file mtime when opened). */
+  lastWriteNs: bigint;
+  /** Queries running on it: it is detached only when this drops to zero. */
+  refs: number;
+  appenders?: Map<string, DuckDBAppender>;
+}
+
+export interface DamagedPartition {
+  file: string;
+  movedTo: string;
+  reason: string;
+}
+
+/**
+ * The partition files in the data directory, attached to one in-memory
+ * DuckDB instance under their own catalog names. Only the worker's write
+ * connection attaches, detaches or creates; queries take references so a
+ * retention drop waits for them.
+ */
+export class PartitionSet {
+  private readonly parts = new Map<string, Partition>();
+  readonly damaged: DamagedPartition[] = [];
+  private readonly conn: DuckDBConnection;
+  private readonly dataDir: string;
+  private readonly widthNs: bigint;
+  private readonly log: Log;
+
+  constructor(conn: DuckDBConnection, dataDir: string, widthNs: bigint, log: Log) {
+    this.conn = conn;
+    this.dataDir = dataDir;
+    this.widthNs = widthNs;
+    this.log = log;
+  }
+
+  /** Attaches every partition file found; a file that will not open is moved aside and reported. */
+  async openExisting(): Promise<void> {
+    for (const name of readdirSync(this.dataDir).sort()) {
+      const range = parsePartitionFileName(name);
+      if (!range) continue;
+      const file = path.join(this.dataDir, name);
+      try {
+        await this.attach(file, range);
+      } catch (err) {
+        await this.isolate(file, err);
+      }
+    }
+  }
+
+  /** The partition for a span start time, created (and attached) when new. */
+  async forStart(startNs: bigint): Promise<Partition> {
+    const range = partitionRangeFor(startNs, this.widthNs);
+    const file = path.join(this.dataDir, partitionFileName(range.startNs, this.widthNs));
+    const existing = this.parts.get(file);
+    if (existing) return existing;
+    try {
+      return await this.attach(file, range);
+    } catch (err) {
+      // A damaged file under the name we need: move it aside and start a fresh one.
+      if (!existsSync(file)) throw err;
+      await this.isolate(file, err);
+      return this.attach(file, range);
+    }
+  }
+
+  /** Partitions whose range overlaps [min, max], newest first; each one referenced until `release`. */
+  acquire(min?: bigint, max?: bigint): Partition[] {
+    const out: Partition[] = [];
+    for (const p of this.parts.values()) {
+      if (min !== undefined && p.endNs <= min) continue;
+      if (max !== undefined && p.startNs > max) continue;
+      p.refs++;
+      out.push(p);
+    }
+    return out.sort((a, b) => (a.startNs === b.startNs ? 0 : a.startNs > b.startNs ? -1 : 1));
+  }
+
+  release(parts: readonly Partition[]): void {
+    for (const p of parts) p.refs--;
+  }
+
+  all(): Partition[] {
+    return [...this.parts.values()].sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0));
+  }
+
+  /** Bytes on disk of every attached partition (database file plus its write-ahead log). */
+  diskBytes(p: Partition): number {
+    let n = 0;
+    for (const f of [p.file, p.file + '.wal']) if (existsSync(f)) n += statSync(f).size;
+    return n;
+  }
+
+  /** Detaches and deletes a whole partition once no query uses it. */
+  async drop(p: Partition, why: string): Promise<void> {
+    this.parts.delete(p.file);
+    while (p.refs > 0) await new Promise((r) => setTimeout(r, 5));
+    this.closeAppenders(p);
+    await this.conn.run(`DETACH ${p.alias}`);
+    const bytes = this.diskBytes(p);
+    rmSync(p.file, { force: true });
+    rmSync(p.file + '.wal', { force: true });
+    this.log('info', `embedded store: dropped partition ${path.basename(p.file)} (${why})`, { file: p.file, bytes, reason: why });
+  }
+
+  /** Takes a partition found damaged while serving out of service, as a damaged file found at start-up is. */
+  async quarantine(p: Partition, reason: string): Promise<void> {
+    if (this.parts.get(p.file) !== p) return; // already handled by another query
+    this.parts.delete(p.file);
+    while (p.refs > 0) await new Promise((r) => setTimeout(r, 5));
+    this.closeAppenders(p);
+    await this.conn.run(`DETACH ${p.alias}`).catch(() => undefined);
+    await this.isolate(p.file, new Error(reason));
+  }
+
+  async closeAll(): Promise<void> {
+    for (const p of this.parts.values()) {
+      this.closeAppenders(p);
+      await this.conn.run(`DETACH ${p.alias}`);
+    }
+    this.parts.clear();
+  }
+
+  private closeAppenders(p: Partition): void {
+    for (const a of p.appenders?.values() ?? []) {
+      try {
+        a.closeSync();
+      } catch {
+        // a broken appender holds nothing committed
+      }
+    }
+    p.appenders = undefined;
+  }
+
+  private async attach(file: string, range: PartitionRange): Promise<Partition> {
+    const alias = catalogAlias(file);
+    await this.conn.run(`ATTACH ${sqlString(file)} AS ${alias}`);
+    try {
+      await this.conn.run(partitionSchema(alias));
+      const seq = (await this.conn.runAndReadAll(`SELECT coalesce(max(seq), 0) FROM ${alias}.spans`)).getRows()[0]![0] as bigint;
+      const ids = async (table: string) => new Set((await this.conn.runAndReadAll(`SELECT id FROM ${alias}.${table}`)).getRows().map((r) => r[0] as bigint));
+      const ops = (await this.conn.runAndReadAll(`SELECT service, kind, name FROM ${alias}.operations`)).getRows();
+      const p: Partition = {
+        ...range,
+        file,
+        alias,
+        seq,
+        resources: await ids('resources'),
+        scopes: await ids('scopes'),
+        operations: new Set(ops.map((r) => `${r[0] as string}\u0000${String(r[1])}\u0000${r[2] as string}`)),
+        lastWriteNs: BigInt(Math.trunc(statSync(file).mtimeMs)) * 1_000_000n,
+        refs: 0,
+      };
+      this.parts.set(file, p);
+      return p;
+    } catch (err) {
+      await this.conn.run(`DETACH ${alias}`).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async isolate(file: string, err: unknown): Promise<void> {
+    const reason = err instanceof Error ? err.message : String(err);
+    const movedTo = `${file}.damaged-${Date.now()}`;
+    renameSync(file, movedTo);
+    if (existsSync(file + '.wal')) renameSync(file + '.wal', movedTo + '.wal');
+    this.damaged.push({ file, movedTo, reason });
+    this.log('error', `embedded store: partition ${path.basename(file)} is damaged and was moved aside to ${path.basename(movedTo)}; the other partitions are served`, {
+      file,
+      movedTo,
+      reason,
+    });
+  }
+}

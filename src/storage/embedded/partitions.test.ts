@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { closeSync, existsSync, openSync, readdirSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { parsePartitionFileName, partitionFileName } from './partition-files.ts';
+import { capturingLogger, HOUR, openStore, simpleSpan, tempDataDir } from './test-support.ts';
+
+const cleanups: (() => void)[] = [];
+after(() => cleanups.forEach((c) => c()));
+function dataDir(): string {
+  const d = tempDataDir();
+  cleanups.push(d.remove);
+  return d.dir;
+}
+
+/** The start of the current hour, so test spans land in predictable hourly partitions. */
+const THIS_HOUR = (BigInt(Date.now()) * 1_000_000n / HOUR) * HOUR;
+const id = (n: number) => n.toString(16).padStart(32, '0');
+const partitionFiles = (dir: string) => readdirSync(dir).filter((f) => parsePartitionFileName(f)).sort();
+
+test('partition file names carry their time range', () => {
+  const start = 1_700_000_000_000_000_000n - (1_700_000_000_000_000_000n % HOUR);
+  const name = partitionFileName(start, HOUR);
+  assert.equal(name, 'spans-20231114T220000Z-3600s.duckdb');
+  assert.deepEqual(parsePartitionFileName(name), { startNs: start, endNs: start + HOUR });
+  assert.equal(parsePartitionFileName('spans-2023.duckdb'), undefined);
+});
+
+test('spans go to one file per time partition; queries span them all', async () => {
+  const dir = dataDir();
+  const store = await openStore(dir, { partitionWidth: HOUR });
+  try {
+    // Trace 1 crosses an hour boundary; traces 2 and 3 sit in the hours around it.
+    await store.writeSpans([simpleSpan('1', THIS_HOUR - 1000n), { ...simpleSpan('1', THIS_HOUR + 1000n), spanId: '00000000000000ff' }]);
+    await store.writeSpans([simpleSpan('2', THIS_HOUR - 2n * HOUR), simpleSpan('3', THIS_HOUR + HOUR + 5n)]);
+    assert.deepEqual(partitionFiles(dir), [
+      partitionFileName(THIS_HOUR - 2n * HOUR, HOUR),
+      partitionFileName(THIS_HOUR - HOUR, HOUR),
+      partitionFileName(THIS_HOUR, HOUR),
+      partitionFileName(THIS_HOUR + HOUR, HOUR),
+    ]);
+    assert.equal((await store.getTrace({ traceId: id(1) })).length, 2);
+    assert.deepEqual(await store.findTraceIds({ tags: [], limit: 10 }), [id(3), id(1), id(2)]);
+    assert.deepEqual(await store.findTraceIds({ tags: [], startTimeMin: THIS_HOUR - 2n * HOUR, startTimeMax: THIS_HOUR - HOUR, limit: 10 }), [id(2)]);
+    assert.deepEqual(await store.findTraces({ tags: [], startTimeMin: THIS_HOUR, startTimeMax: THIS_HOUR + 10_000n, limit: 10 }).then((t) => t.map((spans) => spans.length)), [2]);
+  } finally {
+    await store.close();
+  }
+});
+
+test('a corrupted partition is reported and moved aside; the others keep serving and accepting writes', async () => {
+  const dir = dataDir();
+  const first = await openStore(dir, { partitionWidth: HOUR });
+  await first.writeSpans([simpleSpan('1', THIS_HOUR - HOUR), simpleSpan('2', THIS_HOUR)]);
+  await first.close();
+  const broken = path.join(dir, partitionFileName(THIS_HOUR - HOUR, HOUR));
+  writeFileSync(broken, Buffer.alloc(300_000, 0x5a));
+
+  const { logger, lines } = capturingLogger();
+  const store = await openStore(dir, { partitionWidth: HOUR, logger });
+  try {
+    assert.equal(store.damaged.length, 1);
+    assert.equal(store.damaged[0]!.file, broken);
+    assert.ok(existsSync(store.damaged[0]!.movedTo));
+    assert.match(lines.join(''), /is damaged and was moved aside/);
+    assert.equal((await store.getTrace({ traceId: id(2) })).length, 1);
+    assert.deepEqual(await store.getTrace({ traceId: id(1) }), []);
+    // New spans for the damaged hour start a fresh file.
+    await store.writeSpans([simpleSpan('3', THIS_HOUR - HOUR)]);
+    assert.deepEqual(await store.findTraceIds({ tags: [], limit: 10 }), [id(2), id(3)]);
+  } finally {
+    await store.close();
+  }
+});
+
+test('damage found while serving (a block failing its checksum) isolates that partition and the query is answered from the rest', async () => {
+  const dir = dataDir();
+  const first = await openStore(dir, { partitionWidth: HOUR });
+  const many = Array.from({ length: 20_000 }, (_, i) => simpleSpan((i + 16).toString(16), THIS_HOUR - HOUR + BigInt(i), 'k', `v${i}`));
+  await first.writeSpans(many);
+  await first.writeSpans([simpleSpan('2', THIS_HOUR)]);
+  await first.close();
+  const broken = path.join(dir, partitionFileName(THIS_HOUR - HOUR, HOUR));
+  const fd = openSync(broken, 'r+');
+  writeSync(fd, Buffer.alloc(16_384, 0x33), 0, 16_384, Math.floor(statSync(broken).size / 2));
+  closeSync(fd);
+
+  const { logger, lines } = capturingLogger();
+  const store = await openStore(dir, { partitionWidth: HOUR, logger });
+  try {
+    // Between them these read every column of every table.
+    const traces = await store.findTraces({ tags: [], limit: 100_000 });
+    const ids = await store.findTraceIds({ tags: [{ key: 'k', op: 'notEquals', value: 'none' }, { key: 'service.name', op: 'exists' }], limit: 100_000 });
+    assert.equal(store.damaged.length, 0, 'reported through the log, not the start-up list');
+    assert.match(lines.join(''), /is damaged and was moved aside/);
+    assert.ok(traces.length === 1 || ids.length === 1);
+    assert.equal((await store.getTrace({ traceId: id(2) })).length, 1);
+    assert.equal(existsSync(broken), false);
+  } finally {
+    await store.close();
+  }
+});
+
+test('retention drops whole partitions once their range and last write are older than the window', async () => {
+  const dir = dataDir();
+  const first = await openStore(dir, { partitionWidth: HOUR });
+  await first.writeSpans([simpleSpan('1', THIS_HOUR - 5n * HOUR), simpleSpan('2', THIS_HOUR)]);
+  await first.close();
+  const old = path.join(dir, partitionFileName(THIS_HOUR - 5n * HOUR, HOUR));
+  const fiveHoursAgo = (Date.now() - 5 * 3600_000) / 1000;
+  utimesSync(old, fiveHoursAgo, fiveHoursAgo);
+
+  const store = await openStore(dir, { partitionWidth: HOUR, retention: 2n * HOUR });
+  try {
+    assert.equal(existsSync(old), false);
+    assert.deepEqual(await store.findTraceIds({ tags: [], limit: 10 }), [id(2)]);
+    // Late data for an expired hour is kept for a full retention period after it arrives.
+    await store.writeSpans([simpleSpan('3', THIS_HOUR - 5n * HOUR)]);
+    await store.sweep();
+    assert.equal((await store.getTrace({ traceId: id(3) })).length, 1);
+  } finally {
+    await store.close();
+  }
+});
+
+test('the disk cap drops the oldest partitions first and says so', async () => {
+  const dir = dataDir();
+  const first = await openStore(dir, { partitionWidth: HOUR });
+  await first.writeSpans([simpleSpan('1', THIS_HOUR - 2n * HOUR), simpleSpan('2', THIS_HOUR - HOUR), simpleSpan('3', THIS_HOUR)]);
+  await first.close();
+  const { logger, lines } = capturingLogger();
+  const store = await openStore(dir, { partitionWidth: HOUR, maxDiskBytes: 1, logger });
+  try {
+    assert.deepEqual(partitionFiles(dir), [partitionFileName(THIS_HOUR, HOUR)]);
+    assert.deepEqual(await store.findTraceIds({ tags: [], limit: 10 }), [id(3)]);
+    assert.match(lines.join(''), /exceed the cap of 1: dropping the oldest partition/);
+  } finally {
+    await store.close();
+  }
+});

@@ -1,0 +1,257 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DependencyLink, Operation, TraceQuery } from '../api/query.ts';
+import type { Span, SpanKind } from '../../model/span.ts';
+import type { EncodedBatch } from './batch-encoder.ts';
+import { PartitionSet, type Log, type Partition } from './partition-set.ts';
+import { blobsSql, dependenciesSql, findTraceIdsSql, operationsSql, servicesSql, tracesSql, type Sql } from './query-sql.ts';
+import { appendToPartition } from './span-appender.ts';
+import { SpanRowDecoder } from './span-rows.ts';
+import type { WorkerMessage, WorkerRequest, WorkerSettings } from './worker-protocol.ts';
+
+/**
+ * The embedded store's own thread: it owns the DuckDB instance (one process
+ * may not open a database file twice), appends and commits writes one at a
+ * time, and runs queries on their own connections meanwhile (DuckDB runs
+ * those on its threads; only the appender calls block this thread).
+ */
+
+const port = parentPort!;
+const settings = workerData as WorkerSettings;
+const send = (m: WorkerMessage) => port.postMessage(m);
+const log: Log = (level, msg, fields) => send({ op: 'log', level, msg, ...(fields ? { fields } : {}) });
+
+let instance: DuckDBInstance;
+let sweepTimer: NodeJS.Timeout | undefined;
+let writeConn: DuckDBConnection;
+let partitions: PartitionSet;
+const decoder = new SpanRowDecoder();
+
+// Writes, partition creation and drops run one at a time on the write connection.
+let chain: Promise<unknown> = Promise.resolve();
+function serial<T>(fn: () => Promise<T>): Promise<T> {
+  const run = chain.then(fn);
+  chain = run.catch(() => undefined);
+  return run;
+}
+
+async function init(): Promise<void> {
+  mkdirSync(settings.dataDir, { recursive: true });
+  instance = await DuckDBInstance.create(':memory:', {
+    threads: String(settings.threads),
+    memory_limit: settings.memoryLimit,
+    temp_directory: path.join(settings.dataDir, '.tmp'),
+  });
+  writeConn = await instance.connect();
+  partitions = new PartitionSet(writeConn, settings.dataDir, settings.partitionWidthNs, log);
+  await partitions.openExisting();
+  await sweep();
+  sweepTimer = setInterval(() => void serial(sweep).catch((err) => log('error', `embedded store: retention sweep failed: ${String(err)}`)), settings.sweepIntervalMs);
+  sweepTimer.unref();
+}
+
+async function write(batch: EncodedBatch): Promise<void> {
+  const width = settings.partitionWidthNs;
+  const groups = new Map<bigint, number[]>();
+  for (let i = 0; i < batch.count; i++) {
+    const start = batch.times[i * 2]!;
+    const key = start - (start % width);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(i);
+  }
+  // A batch straddling a partition boundary commits once per partition (DuckDB writes one attached file per transaction).
+  for (const [key, idx] of groups) {
+    const p = await partitions.forStart(key);
+    await appendToPartition(writeConn, p, batch, idx);
+  }
+  if (settings.maxDiskBytes !== undefined) await enforceDiskCap(settings.maxDiskBytes);
+}
+
+async function sweep(): Promise<void> {
+  const cutoff = BigInt(Date.now()) * 1_000_000n - settings.retentionNs;
+  for (const p of partitions.all()) {
+    // Kept until both its time range and its last write are older than the retention (data arriving late still gets the full window).
+    if (p.endNs <= cutoff && p.lastWriteNs <= cutoff) await partitions.drop(p, 'older than the retention period');
+  }
+  if (settings.maxDiskBytes !== undefined) await enforceDiskCap(settings.maxDiskBytes);
+}
+
+let lastCapCheck = 0;
+async function enforceDiskCap(maxBytes: number): Promise<void> {
+  if (Date.now() - lastCapCheck < 1000) return;
+  lastCapCheck = Date.now();
+  let parts = partitions.all();
+  let total = parts.reduce((n, p) => n + partitions.diskBytes(p), 0);
+  while (total > maxBytes && parts.length > 1) {
+    const oldest = parts[0]!;
+    const bytes = partitions.diskBytes(oldest);
+    log('warn', `embedded store: ${total} bytes on disk exceed the cap of ${maxBytes}: dropping the oldest partition`, { file: oldest.file, bytes });
+    await partitions.drop(oldest, `disk cap of ${maxBytes} bytes`);
+    total -= bytes;
+    parts = partitions.all();
+  }
+}
+
+let busyReads = 0;
+
+/** Runs one read on its own connection over the partitions overlapping [min, max]. */
+async function read<T>(
+  min: bigint | undefined,
+  max: bigint | undefined,
+  build: (aliases: string[]) => Sql | undefined,
+  use: (rows: DuckDBValue[][]) => T,
+  empty: T,
+  retry = true,
+): Promise<T> {
+  const parts: Partition[] = partitions.acquire(min, max);
+  busyReads++;
+  let corrupt: { part: Partition; reason: string }[] = [];
+  try {
+    if (parts.length === 0) return empty;
+    const sql = build(parts.map((p) => p.alias));
+    if (!sql) return empty;
+    try {
+      return use(await run(sql));
+    } catch (err) {
+      if (!retry || !isCorruption(err)) throw err;
+      corrupt = await findCorrupt(parts, build);
+      if (corrupt.length === 0) throw err;
+    }
+  } finally {
+    partitions.release(parts);
+    busyReads--;
+  }
+  // Damage found only now (a block failing its checksum): isolate that file and answer from the rest.
+  for (const { part, reason } of corrupt) await serial(() => partitions.quarantine(part, reason));
+  return read(min, max, build, use, empty, false);
+}
+
+async function run(sql: Sql): Promise<DuckDBValue[][]> {
+  const conn = await instance.connect();
+  try {
+    return (await conn.runAndReadAll(sql.text, sql.params)).getRows();
+  } finally {
+    conn.closeSync();
+  }
+}
+
+function isCorruption(err: unknown): boolean {
+  return err instanceof Error && /corrupt|checksum/i.test(err.message);
+}
+
+/** Repeats a failed read on each partition alone to learn which ones are damaged. */
+async function findCorrupt(parts: Partition[], build: (aliases: string[]) => Sql | undefined): Promise<{ part: Partition; reason: string }[]> {
+  const out: { part: Partition; reason: string }[] = [];
+  for (const part of parts) {
+    const sql = build([part.alias]);
+    if (!sql) continue;
+    try {
+      await run(sql);
+    } catch (err) {
+      if (isCorruption(err)) out.push({ part, reason: (err as Error).message });
+    }
+  }
+  return out;
+}
+
+const HEX32 = /^[0-9a-f]{32}$/;
+
+async function traces(ids: bigint[], min?: bigint, max?: bigint): Promise<Span[]> {
+  if (ids.length === 0) return [];
+  const rows = await read(min, max, (aliases) => tracesSql(aliases, ids), (r) => r, []);
+  const missing = decoder.missing(rows);
+  // Resources and scopes are few and shared by many spans: fetched (from any partition) only when not decoded yet.
+  for (const table of ['resources', 'scopes'] as const) {
+    const want = missing[table];
+    if (want.length > 0) decoder.learn(table, await read(undefined, undefined, (aliases) => blobsSql(aliases, table, want), (r) => r, []));
+  }
+  const spans = decoder.decode(rows, new Set(ids));
+  if (busyReads === 0) decoder.trim();
+  return spans;
+}
+
+function findTraceIds(q: TraceQuery): Promise<bigint[]> {
+  if (q.limit <= 0) return Promise.resolve([]);
+  return read(q.startTimeMin, q.startTimeMax, (aliases) => findTraceIdsSql(aliases, q), (rows) => rows.map((r) => r[0] as bigint), []);
+}
+
+const hex = (id: bigint) => id.toString(16).padStart(32, '0');
+
+async function handle(req: WorkerRequest): Promise<unknown> {
+  switch (req.op) {
+    case 'write':
+      return serial(() => write(req.batch));
+    case 'getTrace': {
+      if (!HEX32.test(req.lookup.traceId)) return [];
+      return traces([BigInt('0x' + req.lookup.traceId)], req.lookup.startTime, req.lookup.endTime);
+    }
+    case 'getServices':
+      return read(undefined, undefined, servicesSql, (rows) => rows.map((r) => r[0] as string), []);
+    case 'getOperations':
+      return read(
+        undefined,
+        undefined,
+        (aliases) => operationsSql(aliases, req.query.service, req.query.spanKind),
+        (rows): Operation[] => rows.map((r) => ({ name: r[0] as string, spanKind: r[1] as SpanKind })),
+        [],
+      );
+    case 'findTraceIds':
+      return (await findTraceIds(req.query)).map(hex);
+    case 'findTraces': {
+      const ids = await findTraceIds(req.query);
+      const spans = await traces(ids);
+      const byTrace = new Map<string, Span[]>(ids.map((id) => [hex(id), []]));
+      for (const s of spans) byTrace.get(s.traceId)?.push(s);
+      return [...byTrace.values()].filter((t) => t.length > 0);
+    }
+    case 'getDependencies': {
+      const from = req.query.endTime - req.query.lookback;
+      const to = req.query.endTime;
+      return read(
+        from,
+        to,
+        (aliases) => dependenciesSql(aliases, from, to),
+        (rows): DependencyLink[] =>
+          rows
+            .map((r) => ({ parent: r[0] as string, child: r[1] as string, callCount: Number(r[2] as bigint) }))
+            .sort((a, b) => a.parent.localeCompare(b.parent) || a.child.localeCompare(b.child)),
+        [],
+      );
+    }
+    case 'sweep':
+      return serial(sweep);
+    case 'close':
+      return serial(async () => {
+        clearInterval(sweepTimer);
+        await partitions.closeAll();
+        writeConn.closeSync();
+        instance.closeSync();
+      });
+  }
+}
+
+port.on('message', (req: WorkerRequest) => {
+  handle(req)
+    .then(
+      (value) => send({ op: 'reply', id: req.id, ok: true, value }),
+      (err: unknown) => {
+        const message = err instanceof Error ? err.message : String(err);
+        // Bad data in the batch cannot succeed on retry; anything DuckDB refuses (I/O, locks, memory) might.
+        const retryable = !(err instanceof TypeError || err instanceof RangeError);
+        send({ op: 'reply', id: req.id, ok: false, message, retryable });
+      },
+    )
+    .finally(() => {
+      // Ending by itself rather than by worker.terminate(): terminating a thread while the
+      // native addon runs a callback (a finalizer, say) aborts the whole process.
+      if (req.op === 'close') port.close();
+    });
+});
+
+init().then(
+  () => send({ op: 'ready', damaged: partitions.damaged }),
+  (err: unknown) => send({ op: 'failed', message: err instanceof Error ? err.message : String(err) }),
+);

@@ -1,0 +1,34 @@
+import type { DependencyQuery, OperationQuery, TraceLookup, TraceQuery } from '../api/query.ts';
+import type { EncodedBatch } from './batch-encoder.ts';
+import type { DamagedPartition } from './partition-set.ts';
+
+/** The messages between EmbeddedStore (main thread) and store-worker.ts. */
+
+export interface WorkerSettings {
+  dataDir: string;
+  retentionNs: bigint;
+  maxDiskBytes?: number;
+  partitionWidthNs: bigint;
+  /** DuckDB settings. */
+  memoryLimit: string;
+  threads: number;
+  sweepIntervalMs: number;
+}
+
+export type WorkerRequest =
+  | { id: number; op: 'write'; batch: EncodedBatch }
+  | { id: number; op: 'getTrace'; lookup: TraceLookup }
+  | { id: number; op: 'getServices' }
+  | { id: number; op: 'getOperations'; query: OperationQuery }
+  | { id: number; op: 'findTraceIds'; query: TraceQuery }
+  | { id: number; op: 'findTraces'; query: TraceQuery }
+  | { id: number; op: 'getDependencies'; query: DependencyQuery }
+  | { id: number; op: 'sweep' }
+  | { id: number; op: 'close' };
+
+export type WorkerMessage =
+  | { op: 'reply'; id: number; ok: true; value: unknown }
+  | { op: 'reply'; id: number; ok: false; message: string; retryable: boolean }
+  | { op: 'ready'; damaged: DamagedPartition[] }
+  | { op: 'failed'; message: string }
+  | { op: 'log'; level: 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> };
