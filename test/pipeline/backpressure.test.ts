@@ -118,3 +118,32 @@ test('a full queue pushes back on every protocol; everything acknowledged is sto
   const refused = await metric('waymark_receiver_refused_spans_total', 'reason="queue_full"');
   assert.ok(refused >= 10, `refused spans counted (${refused})`);
 });
+
+test('while draining on shutdown, /health answers 503 and the queued spans are still written', async () => {
+  let release!: () => void;
+  const hold = new Promise<void>((r) => (release = r));
+  const store = new MemoryStore({ maxTraces: 100 });
+  const slow: StorageBackend = {
+    type: 'memory',
+    capabilities: store.capabilities,
+    reader: store,
+    writer: { writeSpans: async (spans) => { await hold; await store.writeSpans(spans); } },
+    close: async () => {},
+  };
+  const d = await startInProcess({ storage: slow });
+  assert.equal((await fetch(`${d.adminUrl}/health`)).status, 200);
+  const acked = fetch(`http://127.0.0.1:${d.ports.otlpHttp}/v1/traces`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spansToOtlpJson(trace(42))),
+  });
+  while (d.telemetry.metrics.queueDepth.get === undefined || (await d.telemetry.metrics.queueDepth.get()).values[0]?.value !== 10) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const stopping = d.stop();
+  const health = await fetch(`${d.adminUrl}/health`);
+  assert.equal(health.status, 503);
+  assert.match(await health.text(), /draining/);
+  release();
+  assert.equal((await acked).status, 200);
+  await stopping;
+  assert.equal((await store.getTrace({ traceId: (42).toString(16).padStart(32, '0') })).length, 10);
+});
