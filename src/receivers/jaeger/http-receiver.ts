@@ -1,13 +1,12 @@
-import { Hono, type Context } from 'hono';
-import type { Host, Receiver, TracesConsumer } from '../../component/component.ts';
+import type { Context } from 'hono';
 import { InputError } from '../../component/errors.ts';
 import { thriftBatchToSpans } from '../../protocols/jaeger/thrift-to-model.ts';
 import { readThriftBatch } from '../../protocols/jaeger/thrift-reader.ts';
-import { listenHttp, type HttpEnv, type HttpListener } from '../../server/http.ts';
-import type { ReceiverSettings } from '../shared/factory.ts';
+import type { HttpEnv } from '../../server/http.ts';
 import { mediaType, readBody } from '../shared/http-body.ts';
 import { toHttpRefusal } from '../shared/http-errors.ts';
-import { Ingest } from '../shared/ingest.ts';
+import { HttpReceiver } from '../shared/http-receiver.ts';
+import type { Ingest } from '../shared/ingest.ts';
 
 export const TRACES_PATH = '/api/traces';
 /** The media types Jaeger's collector accepts for a binary-protocol Batch. */
@@ -18,34 +17,11 @@ const THRIFT_TYPES = new Set(['application/x-thrift', 'application/vnd.apache.th
  * (binary protocol) as the body, answered 202 with no body as Jaeger does.
  * Errors are plain text, as in Jaeger.
  */
-export class JaegerHttpReceiver implements Receiver {
-  private readonly settings: ReceiverSettings;
-  private readonly port: number;
-  private readonly next: TracesConsumer;
-  private listener: HttpListener | undefined;
+export class JaegerHttpReceiver extends HttpReceiver {
+  protected readonly label = 'jaeger_thrift_http';
+  protected readonly description = 'jaeger thrift http receiver';
 
-  constructor(settings: ReceiverSettings, port: number, next: TracesConsumer) {
-    this.settings = settings;
-    this.port = port;
-    this.next = next;
-  }
-
-  get boundPort(): number | undefined {
-    return this.listener?.port;
-  }
-
-  async start(host: Host): Promise<void> {
-    const ingest = new Ingest(this.next, host.telemetry.metrics.forReceiver('jaeger_thrift_http'), this.settings);
-    const app = new Hono<HttpEnv>();
-    app.all('*', (c) => this.handle(c, ingest));
-    this.listener = await listenHttp(app, this.settings.host, this.port, 'jaeger thrift http receiver');
-  }
-
-  async shutdown(): Promise<void> {
-    await this.listener?.close();
-  }
-
-  private async handle(c: Context<HttpEnv>, ingest: Ingest): Promise<Response> {
+  protected async handle(c: Context<HttpEnv>, ingest: Ingest): Promise<Response> {
     let decoded = false;
     try {
       if (c.req.path !== TRACES_PATH) throw new InputError(404, 'not_found', `no route for ${c.req.path}: Jaeger Thrift spans go to POST ${TRACES_PATH}`);

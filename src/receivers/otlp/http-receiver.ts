@@ -1,15 +1,14 @@
-import { Hono, type Context } from 'hono';
-import type { Host, Receiver, TracesConsumer } from '../../component/component.ts';
+import type { Context } from 'hono';
 import { InputError } from '../../component/errors.ts';
 import { decodeExportRequest } from '../../protocols/otlp/proto-decoder.ts';
 import { decodeExportRequestJson } from '../../protocols/otlp/json-decoder.ts';
 import { encodeExportResponse, encodeRpcStatus } from '../../protocols/otlp/proto-encoder.ts';
 import { exportResponseJson } from '../../protocols/otlp/json-encoder.ts';
-import { listenHttp, type HttpEnv, type HttpListener } from '../../server/http.ts';
-import type { ReceiverSettings } from '../shared/factory.ts';
+import type { HttpEnv } from '../../server/http.ts';
 import { mediaType, readBody } from '../shared/http-body.ts';
 import { toHttpRefusal } from '../shared/http-errors.ts';
-import { Ingest } from '../shared/ingest.ts';
+import { HttpReceiver } from '../shared/http-receiver.ts';
+import type { Ingest } from '../shared/ingest.ts';
 import { ingestDecoded } from './outcome.ts';
 
 const PROTOBUF = 'application/x-protobuf';
@@ -23,35 +22,16 @@ const RPC_CODE: Record<number, number> = { 400: 3, 404: 5, 405: 12, 413: 8, 415:
  * OTLP/HTTP: POST /v1/traces, protobuf or JSON, answered in the request's
  * encoding (OTLP/HTTP spec). Errors carry a google.rpc.Status body.
  */
-export class OtlpHttpReceiver implements Receiver {
-  private readonly settings: ReceiverSettings;
-  private readonly port: number;
-  private readonly next: TracesConsumer;
-  private listener: HttpListener | undefined;
+export class OtlpHttpReceiver extends HttpReceiver {
+  protected readonly label = 'otlp_http';
+  protected readonly description = 'otlp http receiver';
 
-  constructor(settings: ReceiverSettings, port: number, next: TracesConsumer) {
-    this.settings = settings;
-    this.port = port;
-    this.next = next;
+  // Values are cut during decoding (see outcome.ts), so Ingest gets no limit of its own.
+  protected override ingestLimits(): { maxAttributeValueLength: number } {
+    return { maxAttributeValueLength: 0 };
   }
 
-  get boundPort(): number | undefined {
-    return this.listener?.port;
-  }
-
-  async start(host: Host): Promise<void> {
-    // Values are cut during decoding (see outcome.ts), so Ingest gets no limit of its own.
-    const ingest = new Ingest(this.next, host.telemetry.metrics.forReceiver('otlp_http'), { maxAttributeValueLength: 0 });
-    const app = new Hono<HttpEnv>();
-    app.all('*', (c) => this.handle(c, ingest));
-    this.listener = await listenHttp(app, this.settings.host, this.port, 'otlp http receiver');
-  }
-
-  async shutdown(): Promise<void> {
-    await this.listener?.close();
-  }
-
-  private async handle(c: Context<HttpEnv>, ingest: Ingest): Promise<Response> {
+  protected async handle(c: Context<HttpEnv>, ingest: Ingest): Promise<Response> {
     const type = mediaType(c.env.incoming);
     const json = type === JSON_TYPE;
     try {

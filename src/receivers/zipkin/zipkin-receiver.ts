@@ -1,13 +1,12 @@
-import { Hono, type Context } from 'hono';
-import type { Host, Receiver, TracesConsumer } from '../../component/component.ts';
+import type { Context } from 'hono';
 import { InputError } from '../../component/errors.ts';
 import type { Span } from '../../model/span.ts';
 import { decodeZipkin, type ZipkinEncoding } from '../../protocols/zipkin/index.ts';
-import { listenHttp, type HttpEnv, type HttpListener } from '../../server/http.ts';
-import type { ReceiverSettings } from '../shared/factory.ts';
+import type { HttpEnv } from '../../server/http.ts';
 import { mediaType, readBody } from '../shared/http-body.ts';
 import { toHttpRefusal } from '../shared/http-errors.ts';
-import { Ingest } from '../shared/ingest.ts';
+import { HttpReceiver } from '../shared/http-receiver.ts';
+import type { Ingest } from '../shared/ingest.ts';
 
 /** Media types each endpoint takes; an absent Content-Type is read as JSON, as Zipkin does. */
 const ROUTES: Record<string, Record<string, ZipkinEncoding>> = {
@@ -30,34 +29,11 @@ const ROUTES: Record<string, Record<string, ZipkinEncoding>> = {
  * counts anything else as dropped). There is no partial success: a batch
  * with one invalid span is refused whole with 400 and a plain-text reason.
  */
-export class ZipkinReceiver implements Receiver {
-  private readonly settings: ReceiverSettings;
-  private readonly port: number;
-  private readonly next: TracesConsumer;
-  private listener: HttpListener | undefined;
+export class ZipkinReceiver extends HttpReceiver {
+  protected readonly label = 'zipkin';
+  protected readonly description = 'zipkin receiver';
 
-  constructor(settings: ReceiverSettings, port: number, next: TracesConsumer) {
-    this.settings = settings;
-    this.port = port;
-    this.next = next;
-  }
-
-  get boundPort(): number | undefined {
-    return this.listener?.port;
-  }
-
-  async start(host: Host): Promise<void> {
-    const ingest = new Ingest(this.next, host.telemetry.metrics.forReceiver('zipkin'), this.settings);
-    const app = new Hono<HttpEnv>();
-    app.all('*', (c) => this.handle(c, ingest));
-    this.listener = await listenHttp(app, this.settings.host, this.port, 'zipkin receiver');
-  }
-
-  async shutdown(): Promise<void> {
-    await this.listener?.close();
-  }
-
-  private async handle(c: Context<HttpEnv>, ingest: Ingest): Promise<Response> {
+  protected async handle(c: Context<HttpEnv>, ingest: Ingest): Promise<Response> {
     const req = c.env.incoming;
     let spans: Span[];
     try {
