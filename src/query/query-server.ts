@@ -14,6 +14,7 @@ import { QueryRouter } from './http/router.ts';
 import { registerTransformRoute } from './http/transform-route.ts';
 import { registerV3Routes } from './http/v3-routes.ts';
 import { QueryService } from './query-service.ts';
+import { mountUi } from '../ui/serve.ts';
 
 export interface QuerySettings {
   host: string;
@@ -68,6 +69,7 @@ export class QueryServer implements Component {
     registerLegacyRoutes(router, this.service);
     registerV3Routes(router, this.service);
     registerTransformRoute(router);
+    mountUi(app, this.settings.basePath);
     app.notFound((c) => {
       const path = new URL(c.req.url).pathname;
       if (path.includes('/api/')) return legacyErrorResponse({ status: 404, message: `no route for ${c.req.method} ${path}` });
