@@ -40,8 +40,22 @@ export interface StartOptions {
   command?: string[];
 }
 
-/** Starts `./bin/waymark all-in-one` the way the issue's contract does, on free ports, and waits for /health. */
+/**
+ * Starts `./bin/waymark all-in-one` the way the issue's contract does, on free ports, and waits for /health.
+ * A port can be taken between the check and the bind (another test process, or a client's
+ * ephemeral port), so a start that fails with EADDRINUSE is tried again on fresh ports.
+ */
 export async function startWaymark(options: StartOptions = {}): Promise<RunningWaymark> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (err) {
+      if (attempt >= 4 || !/EADDRINUSE/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startOnce(options: StartOptions): Promise<RunningWaymark> {
   const ports: WaymarkPorts = {
     query: await freePort(),
     queryGrpc: await freePort(),
