@@ -55,7 +55,7 @@ export class Waymark {
     if (problems.length > 0) throw new Error(`invalid configuration:\n  ${problems.join('\n  ')}`);
     try {
       await this.startComponent(this.admin);
-      if (role !== 'agent') this.storage = this.options.storage ?? (await openStorage(config.storage, this.options.telemetry.logger));
+      if (role !== 'agent') this.storage = this.options.storage ?? (await openStorage(config.storage, this.options.telemetry.logger, this.options.telemetry.metrics));
       if (role === 'all-in-one' || role === 'collector' || role === 'agent') await this.startIngest();
       if (role === 'all-in-one' || role === 'query') {
         await this.startComponent(new QueryServer({ host: config.host, ...config.query }, this.storage!));

@@ -66,6 +66,27 @@ export class WaymarkMetrics {
     labelNames: ['backend'] as const,
     registers: [this.registry],
   });
+  readonly storagePartitionsDropped = new Counter({
+    name: 'waymark_storage_partitions_dropped_total',
+    help: 'Partition files the embedded store deleted, by reason: retention or max_disk.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly storagePartitionsDamaged = new Counter({
+    name: 'waymark_storage_partitions_damaged_total',
+    help: 'Partition files the embedded store found damaged and moved aside (*.damaged-<ms>); the rest is still served.',
+    registers: [this.registry],
+  });
+  readonly storageDiskBytes = new Gauge({
+    name: 'waymark_storage_disk_bytes',
+    help: 'Bytes the embedded store\'s partition files (with their write-ahead logs) take on disk.',
+    registers: [this.registry],
+  });
+  readonly storagePartitions = new Gauge({
+    name: 'waymark_storage_partitions',
+    help: 'Partition files the embedded store has open.',
+    registers: [this.registry],
+  });
   readonly querySeconds = new Histogram({
     name: 'waymark_query_duration_seconds',
     help: 'Time to answer a query API request.',

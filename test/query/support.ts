@@ -4,7 +4,9 @@ import { makeResource, makeSpan } from '../../src/model/builders.ts';
 import type { Attribute } from '../../src/model/attributes.ts';
 import type { Span } from '../../src/model/span.ts';
 import { silentTelemetry, type Telemetry } from '../../src/observability/telemetry.ts';
+import type { StorageBackend } from '../../src/storage/api/storage.ts';
 import { MemoryStore } from '../../src/storage/memory/memory-store.ts';
+import { openTestStore } from '../storage/backends.ts';
 import { freePort } from '../support/ports.ts';
 
 export interface QueryUnderTest {
@@ -12,11 +14,15 @@ export interface QueryUnderTest {
   url: string;
   grpcPort: number;
   telemetry: Telemetry;
-  store: MemoryStore;
+  store: StorageBackend;
   stop(): Promise<void>;
 }
 
-/** An in-process Waymark in the query role over a memory store holding `spans`. */
+/**
+ * An in-process Waymark in the query role over a store holding `spans`: the
+ * memory store, or the backend named by WAYMARK_TEST_STORAGE (test/storage
+ * runs these files again against the embedded store that way).
+ */
 export async function startQuery(spans: Span[], options: { basePath?: string; grpc?: boolean; flags?: Record<string, string> } = {}): Promise<QueryUnderTest> {
   const port = await freePort();
   const grpcPort = options.grpc ? await freePort() : 0;
@@ -31,12 +37,14 @@ export async function startQuery(spans: Span[], options: { basePath?: string; gr
     },
     env: {},
   });
-  const store = new MemoryStore({ maxTraces: 10_000 });
-  await store.writeSpans(spans);
+  const backend = process.env.WAYMARK_TEST_STORAGE;
+  const store = backend ? await openTestStore(backend) : new MemoryStore({ maxTraces: 10_000 });
+  await store.writer.writeSpans(spans);
   const telemetry = silentTelemetry();
   const waymark = new Waymark({ role: 'query', config, telemetry, storage: store });
   await waymark.start();
   const base = config.query.basePath === '/' ? '' : config.query.basePath;
+  // Waymark closes the store it was given on shutdown.
   return { url: `http://127.0.0.1:${port}${base}`, grpcPort, telemetry, store, stop: () => waymark.shutdown() };
 }
 

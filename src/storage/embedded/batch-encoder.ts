@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { attributeToString, type Attribute } from '../../model/attributes.ts';
 import type { InstrumentationScope, Resource, Span } from '../../model/span.ts';
+import { ATTR_BOOL, ATTR_DOUBLE, ATTR_EVENT, ATTR_INT, ATTR_STRING, attrRow } from './attr-rows.ts';
 import { ByteWriter } from './binary-codec.ts';
-import { encodeResource, encodeScope, writeSpanExtra } from './record-codec.ts';
+import { encodeResource, encodeScope, extraIsEmpty, writeSpanExtra } from './record-codec.ts';
 
 /**
  * A batch of spans as the worker receives it: columns in typed arrays
@@ -23,13 +24,18 @@ export interface EncodedBatch {
   names: string[];
   statusMessages: string[];
   traceStates: string[];
-  /** Span i's blob (record-codec's SpanExtra) is extra[extraEnds[i-1] .. extraEnds[i]). */
+  /** Span i's blob (record-codec's SpanExtra) is extra[extraEnds[i-1] .. extraEnds[i]); empty when it has nothing. */
   extra: Uint8Array;
   extraEnds: Uint32Array;
-  /** Search rows (span and event attributes as strings, event names under "event"): which span, key, value. */
+  /** span_attrs rows (see attr-rows.ts): which span, key, text value, type, position, and the encodings of the few that need one. */
   tagSpan: Uint32Array;
-  tagKeys: string[];
+  /** Index into `keys`: the batch's distinct attribute keys, sent once rather than once per row. */
+  tagKey: Uint32Array;
+  keys: string[];
   tagValues: string[];
+  tagTypes: Uint8Array;
+  tagPos: Uint32Array;
+  tagRaw: { at: number; bytes: Uint8Array }[];
   resources: EncodedResource[];
   scopes: EncodedScope[];
 }
@@ -94,21 +100,59 @@ export function encodeBatch(spans: readonly Span[]): { batch: EncodedBatch; tran
   const statusMessages: string[] = new Array(n);
   const traceStates: string[] = new Array(n);
   const extraEnds = new Uint32Array(n);
-  const w = new ByteWriter(n * 64 + 64);
+  const w = new ByteWriter(4096);
   const tagSpan: number[] = [];
-  const tagKeys: string[] = [];
+  const tagKey: number[] = [];
+  const keys: string[] = [];
+  const keyIndex = new Map<string, number>();
+  const keyNo = (key: string): number => {
+    let k = keyIndex.get(key);
+    if (k === undefined) keyIndex.set(key, (k = keys.push(key) - 1));
+    return k;
+  };
   const tagValues: string[] = [];
+  const tagTypes: number[] = [];
+  const tagPos: number[] = [];
+  const tagRaw: { at: number; bytes: Uint8Array }[] = [];
   const resources: EncodedResource[] = [];
   const resourceIndex = new Map<Resource, number>();
   const scopes: EncodedScope[] = [];
   const scopeIndex = new Map<InstrumentationScope, number>();
 
-  const addTags = (i: number, attrs: readonly Attribute[]) => {
-    for (const a of attrs) {
+  const addAttributes = (i: number, attrs: readonly Attribute[]) => {
+    for (let p = 0; p < attrs.length; p++) {
+      const a = attrs[p]!;
+      const v = a.value;
       tagSpan.push(i);
-      tagKeys.push(a.key);
-      tagValues.push(typeof a.value === 'string' ? a.value : attributeToString(a.value));
+      tagKey.push(keyNo(a.key));
+      tagPos.push(p);
+      // The common types inline; attrRow covers the rest (and -0).
+      if (typeof v === 'string') {
+        tagValues.push(v);
+        tagTypes.push(ATTR_STRING);
+      } else if (typeof v === 'bigint') {
+        tagValues.push(v.toString());
+        tagTypes.push(ATTR_INT);
+      } else if (typeof v === 'boolean') {
+        tagValues.push(v ? 'true' : 'false');
+        tagTypes.push(ATTR_BOOL);
+      } else if (typeof v === 'number' && !Object.is(v, -0)) {
+        tagValues.push(String(v));
+        tagTypes.push(ATTR_DOUBLE);
+      } else {
+        const row = attrRow(v);
+        tagValues.push(row.value);
+        tagTypes.push(row.type);
+        if (row.raw) tagRaw.push({ at: tagSpan.length - 1, bytes: row.raw });
+      }
     }
+  };
+  const addSearchOnly = (i: number, key: string, value: string) => {
+    tagSpan.push(i);
+    tagKey.push(keyNo(key));
+    tagPos.push(0);
+    tagValues.push(value);
+    tagTypes.push(ATTR_EVENT);
   };
 
   for (let i = 0; i < n; i++) {
@@ -138,21 +182,20 @@ export function encodeBatch(spans: readonly Span[]): { batch: EncodedBatch; tran
     names[i] = s.name;
     statusMessages[i] = s.status.message;
     traceStates[i] = s.traceState;
-    writeSpanExtra(w, s);
+    if (!extraIsEmpty(s)) writeSpanExtra(w, s);
     extraEnds[i] = w.pos;
-    addTags(i, s.attributes);
+    addAttributes(i, s.attributes);
     for (const e of s.events) {
-      if (e.name !== '') {
-        tagSpan.push(i);
-        tagKeys.push('event');
-        tagValues.push(e.name);
-      }
-      addTags(i, e.attributes);
+      if (e.name !== '') addSearchOnly(i, 'event', e.name);
+      for (const a of e.attributes) addSearchOnly(i, a.key, attributeToString(a.value));
     }
   }
   const extra = w.finish();
   const idBytes = new Uint8Array(ids.buffer, ids.byteOffset, ids.byteLength);
   const tagSpanArr = Uint32Array.from(tagSpan);
+  const tagKeyArr = Uint32Array.from(tagKey);
+  const tagPosArr = Uint32Array.from(tagPos);
+  const tagTypesArr = Uint8Array.from(tagTypes);
   const batch: EncodedBatch = {
     count: n,
     ids: idBytes,
@@ -164,13 +207,17 @@ export function encodeBatch(spans: readonly Span[]): { batch: EncodedBatch; tran
     extra,
     extraEnds,
     tagSpan: tagSpanArr,
-    tagKeys,
+    tagKey: tagKeyArr,
+    keys,
     tagValues,
+    tagTypes: tagTypesArr,
+    tagPos: tagPosArr,
+    tagRaw,
     resources,
     scopes,
   };
   // Buffer.alloc may hand out a slice of a shared pool; only transfer what this batch owns alone.
-  const transfer: ArrayBuffer[] = [times.buffer, ints.buffer, extra.buffer as ArrayBuffer, extraEnds.buffer, tagSpanArr.buffer];
+  const transfer: ArrayBuffer[] = [times.buffer, ints.buffer, extra.buffer as ArrayBuffer, extraEnds.buffer, tagSpanArr.buffer, tagKeyArr.buffer, tagTypesArr.buffer, tagPosArr.buffer];
   if (ids.byteOffset === 0 && ids.byteLength === ids.buffer.byteLength) transfer.push(ids.buffer as ArrayBuffer);
   return { batch, transfer };
 }

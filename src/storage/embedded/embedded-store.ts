@@ -5,6 +5,7 @@ import type { Span } from '../../model/span.ts';
 import type { DependencyLink, DependencyQuery, Operation, OperationQuery, TraceLookup, TraceQuery } from '../api/query.ts';
 import type { SearchCapabilities, SpanReader, SpanWriter, StorageBackend } from '../api/storage.ts';
 import { encodeBatch } from './batch-encoder.ts';
+import type { WaymarkMetrics } from '../../observability/metrics.ts';
 import type { DamagedPartition } from './partition-set.ts';
 import type { WorkerMessage, WorkerRequest, WorkerSettings } from './worker-protocol.ts';
 
@@ -20,10 +21,14 @@ export interface EmbeddedStoreOptions {
   logger?: Logger;
   /** DuckDB's memory limit (e.g. "512MB"). Default 1GB. */
   memoryLimit?: string;
+  /** Write-ahead log size that triggers a checkpoint into the partition file (DuckDB's checkpoint_threshold). Default 128MB. */
+  checkpointThreshold?: string;
   /** DuckDB worker threads. Default 2. */
   threads?: number;
-  /** How often retention and the disk cap are checked. Default one minute. */
+  /** How often retention and the disk cap are checked. Default: a tenth of the partition width, between 1 s and 1 min. */
   sweepIntervalMs?: number;
+  /** Counts dropped and damaged partitions and the bytes on disk. */
+  metrics?: WaymarkMetrics;
 }
 
 const DAY_NS = 86_400_000_000_000n;
@@ -68,8 +73,9 @@ export class EmbeddedStore implements StorageBackend, SpanWriter, SpanReader {
       ...(options.maxDiskBytes !== undefined ? { maxDiskBytes: options.maxDiskBytes } : {}),
       partitionWidthNs: width,
       memoryLimit: options.memoryLimit ?? '1GB',
+      checkpointThreshold: options.checkpointThreshold ?? '128MB',
       threads: options.threads ?? 2,
-      sweepIntervalMs: options.sweepIntervalMs ?? 60_000,
+      sweepIntervalMs: options.sweepIntervalMs ?? Math.min(60_000, Math.max(1000, Number(width / 10_000_000n))),
     };
     const logger = options.logger ?? pino({ level: 'info', base: { app: 'waymark' } });
     // Runs as TypeScript from the source tree and as JavaScript from dist/.
@@ -90,6 +96,16 @@ export class EmbeddedStore implements StorageBackend, SpanWriter, SpanReader {
             return;
           case 'reply':
             store?.settle(m);
+            return;
+          case 'dropped':
+            options.metrics?.storagePartitionsDropped.inc({ reason: m.reason });
+            return;
+          case 'damaged':
+            options.metrics?.storagePartitionsDamaged.inc();
+            return;
+          case 'disk':
+            options.metrics?.storageDiskBytes.set(m.bytes);
+            options.metrics?.storagePartitions.set(m.partitions);
         }
       });
       worker.on('error', (cause: unknown) => {

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { catalogAlias, parsePartitionFileName, partitionFileName, partitionRangeFor, sqlString, type PartitionRange } from './partition-files.ts';
-import { partitionSchema } from './schema.ts';
+import { FORMAT_VERSION, partitionSchema } from './schema.ts';
 
 export type Log = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 
@@ -12,8 +12,11 @@ export interface Partition extends PartitionRange {
   alias: string;
   /** Last `seq` used in this file's spans table. */
   seq: bigint;
-  resources: Set<bigint>;
-  scopes: Set<bigint>;
+  /** Content hash -> this file's number for it. */
+  resources: Map<bigint, number>;
+  scopes: Map<bigint, number>;
+  /** Attribute key -> its number in attr_keys. */
+  attrKeys: Map<string, number>;
   /** "service\0kind\0name" */
   operations: Set<string>;
   /** Wall-clock ns of the last write (file mtime when opened). */
@@ -42,12 +45,14 @@ export class PartitionSet {
   private readonly dataDir: string;
   private readonly widthNs: bigint;
   private readonly log: Log;
+  private readonly onDamaged: () => void;
 
-  constructor(conn: DuckDBConnection, dataDir: string, widthNs: bigint, log: Log) {
+  constructor(conn: DuckDBConnection, dataDir: string, widthNs: bigint, log: Log, onDamaged: () => void = () => undefined) {
     this.conn = conn;
     this.dataDir = dataDir;
     this.widthNs = widthNs;
     this.log = log;
+    this.onDamaged = onDamaged;
   }
 
   /** Attaches every partition file found; a file that will not open is moved aside and reported. */
@@ -100,7 +105,7 @@ export class PartitionSet {
     return [...this.parts.values()].sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0));
   }
 
-  /** Bytes on disk of every attached partition (database file plus its write-ahead log). */
+  /** Bytes on disk of one attached partition (database file plus its write-ahead log). */
   diskBytes(p: Partition): number {
     let n = 0;
     for (const f of [p.file, p.file + '.wal']) if (existsSync(f)) n += statSync(f).size;
@@ -153,8 +158,14 @@ export class PartitionSet {
     await this.conn.run(`ATTACH ${sqlString(file)} AS ${alias}`);
     try {
       await this.conn.run(partitionSchema(alias));
+      await this.conn.run(
+        `INSERT INTO ${alias}.meta SELECT ${FORMAT_VERSION} WHERE NOT EXISTS (SELECT 1 FROM ${alias}.meta) AND NOT EXISTS (SELECT 1 FROM ${alias}.spans)`,
+      );
+      const format = (await this.conn.runAndReadAll(`SELECT max(format) FROM ${alias}.meta`)).getRows()[0]![0];
+      if (format !== FORMAT_VERSION) throw new Error(`written in storage format ${String(format ?? 1)}, this version reads format ${FORMAT_VERSION}`);
       const seq = (await this.conn.runAndReadAll(`SELECT coalesce(max(seq), 0) FROM ${alias}.spans`)).getRows()[0]![0] as bigint;
-      const ids = async (table: string) => new Set((await this.conn.runAndReadAll(`SELECT id FROM ${alias}.${table}`)).getRows().map((r) => r[0] as bigint));
+      const ids = async (table: string) =>
+        new Map((await this.conn.runAndReadAll(`SELECT hash, id FROM ${alias}.${table}`)).getRows().map((r) => [r[0] as bigint, Number(r[1])] as const));
       const ops = (await this.conn.runAndReadAll(`SELECT service, kind, name FROM ${alias}.operations`)).getRows();
       const p: Partition = {
         ...range,
@@ -163,6 +174,7 @@ export class PartitionSet {
         seq,
         resources: await ids('resources'),
         scopes: await ids('scopes'),
+        attrKeys: new Map((await this.conn.runAndReadAll(`SELECT key, id FROM ${alias}.attr_keys`)).getRows().map((r) => [r[0] as string, Number(r[1])] as const)),
         operations: new Set(ops.map((r) => `${r[0] as string}\u0000${String(r[1])}\u0000${r[2] as string}`)),
         lastWriteNs: BigInt(Math.trunc(statSync(file).mtimeMs)) * 1_000_000n,
         refs: 0,
@@ -181,6 +193,7 @@ export class PartitionSet {
     renameSync(file, movedTo);
     if (existsSync(file + '.wal')) renameSync(file + '.wal', movedTo + '.wal');
     this.damaged.push({ file, movedTo, reason });
+    this.onDamaged();
     this.log('error', `embedded store: partition ${path.basename(file)} is damaged and was moved aside to ${path.basename(movedTo)}; the other partitions are served`, {
       file,
       movedTo,

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { closeSync, existsSync, openSync, readdirSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { WaymarkMetrics } from '../../observability/metrics.ts';
 import { parsePartitionFileName, partitionFileName } from './partition-files.ts';
 import { capturingLogger, HOUR, openStore, simpleSpan, tempDataDir } from './test-support.ts';
 
@@ -16,6 +18,25 @@ function dataDir(): string {
 /** The start of the current hour, so test spans land in predictable hourly partitions. */
 const THIS_HOUR = (BigInt(Date.now()) * 1_000_000n / HOUR) * HOUR;
 const id = (n: number) => n.toString(16).padStart(32, '0');
+async function metricValue(metrics: WaymarkMetrics, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const m = await metrics.registry.getSingleMetric(name)!.get();
+  const v = m.values.find((x) => Object.entries(labels).every(([k, val]) => (x.labels as Record<string, unknown>)[k] === val));
+  return v?.value ?? 0;
+}
+/** Where in a closed partition file a block of one column's data starts: after DuckDB's three 4 KiB headers, 256 KiB blocks. */
+async function dataBlockOffset(file: string, table: string, column: string): Promise<number> {
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  try {
+    await conn.run(`ATTACH '${file}' AS f (READ_ONLY)`);
+    const rows = (await conn.runAndReadAll(`SELECT block_id FROM pragma_storage_info('f.${table}') WHERE column_name = '${column}' AND block_id >= 0 LIMIT 1`)).getRows();
+    const size = (await conn.runAndReadAll(`SELECT block_size FROM pragma_database_size() WHERE database_name = 'f'`)).getRows()[0]![0] as bigint;
+    return 3 * 4096 + Number(rows[0]![0]) * Number(size) + 1024;
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+}
 const partitionFiles = (dir: string) => readdirSync(dir).filter((f) => parsePartitionFileName(f)).sort();
 
 test('partition file names carry their time range', () => {
@@ -57,9 +78,11 @@ test('a corrupted partition is reported and moved aside; the others keep serving
   writeFileSync(broken, Buffer.alloc(300_000, 0x5a));
 
   const { logger, lines } = capturingLogger();
-  const store = await openStore(dir, { partitionWidth: HOUR, logger });
+  const metrics = new WaymarkMetrics();
+  const store = await openStore(dir, { partitionWidth: HOUR, logger, metrics });
   try {
     assert.equal(store.damaged.length, 1);
+    assert.equal(await metricValue(metrics, 'waymark_storage_partitions_damaged_total'), 1);
     assert.equal(store.damaged[0]!.file, broken);
     assert.ok(existsSync(store.damaged[0]!.movedTo));
     assert.match(lines.join(''), /is damaged and was moved aside/);
@@ -81,8 +104,9 @@ test('damage found while serving (a block failing its checksum) isolates that pa
   await first.writeSpans([simpleSpan('2', THIS_HOUR)]);
   await first.close();
   const broken = path.join(dir, partitionFileName(THIS_HOUR - HOUR, HOUR));
+  // Damage a block that holds span data (the file also has free blocks, whose damage nobody would see).
   const fd = openSync(broken, 'r+');
-  writeSync(fd, Buffer.alloc(16_384, 0x33), 0, 16_384, Math.floor(statSync(broken).size / 2));
+  writeSync(fd, Buffer.alloc(16_384, 0x33), 0, 16_384, await dataBlockOffset(broken, 'spans', 'span_id'));
   closeSync(fd);
 
   const { logger, lines } = capturingLogger();
@@ -110,9 +134,11 @@ test('retention drops whole partitions once their range and last write are older
   const fiveHoursAgo = (Date.now() - 5 * 3600_000) / 1000;
   utimesSync(old, fiveHoursAgo, fiveHoursAgo);
 
-  const store = await openStore(dir, { partitionWidth: HOUR, retention: 2n * HOUR });
+  const metrics = new WaymarkMetrics();
+  const store = await openStore(dir, { partitionWidth: HOUR, retention: 2n * HOUR, metrics });
   try {
     assert.equal(existsSync(old), false);
+    assert.equal(await metricValue(metrics, 'waymark_storage_partitions_dropped_total', { reason: 'retention' }), 1);
     assert.deepEqual(await store.findTraceIds({ tags: [], limit: 10 }), [id(2)]);
     // Late data for an expired hour is kept for a full retention period after it arrives.
     await store.writeSpans([simpleSpan('3', THIS_HOUR - 5n * HOUR)]);
@@ -129,11 +155,36 @@ test('the disk cap drops the oldest partitions first and says so', async () => {
   await first.writeSpans([simpleSpan('1', THIS_HOUR - 2n * HOUR), simpleSpan('2', THIS_HOUR - HOUR), simpleSpan('3', THIS_HOUR)]);
   await first.close();
   const { logger, lines } = capturingLogger();
-  const store = await openStore(dir, { partitionWidth: HOUR, maxDiskBytes: 1, logger });
+  const metrics = new WaymarkMetrics();
+  const store = await openStore(dir, { partitionWidth: HOUR, maxDiskBytes: 1, logger, metrics });
   try {
     assert.deepEqual(partitionFiles(dir), [partitionFileName(THIS_HOUR, HOUR)]);
+    assert.equal(await metricValue(metrics, 'waymark_storage_partitions_dropped_total', { reason: 'max_disk' }), 2);
+    assert.equal(await metricValue(metrics, 'waymark_storage_partitions'), 1);
+    assert.ok((await metricValue(metrics, 'waymark_storage_disk_bytes')) > 0);
     assert.deepEqual(await store.findTraceIds({ tags: [], limit: 10 }), [id(3)]);
     assert.match(lines.join(''), /exceed the cap of 1: dropping the oldest partition/);
+  } finally {
+    await store.close();
+  }
+});
+
+test('a file written in another storage format is reported and moved aside, not misread', async () => {
+  const dir = dataDir();
+  const file = path.join(dir, partitionFileName(THIS_HOUR, HOUR));
+  const db = await DuckDBInstance.create(file);
+  const conn = await db.connect();
+  await conn.run('CREATE TABLE spans (seq BIGINT, trace_id UHUGEINT); INSERT INTO spans VALUES (1, 1)');
+  conn.closeSync();
+  db.closeSync();
+  const { logger, lines } = capturingLogger();
+  const store = await openStore(dir, { partitionWidth: HOUR, logger });
+  try {
+    assert.equal(store.damaged.length, 1);
+    assert.match(store.damaged[0]!.reason, /storage format 1, this version reads format 2/);
+    assert.match(lines.join(''), /is damaged and was moved aside/);
+    await store.writeSpans([simpleSpan('1', THIS_HOUR)]);
+    assert.equal((await store.getTrace({ traceId: id(1) })).length, 1);
   } finally {
     await store.close();
   }

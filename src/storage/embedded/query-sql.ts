@@ -58,8 +58,8 @@ function tagCondition(a: string, f: TagFilter, i: number, params: Sql['params'])
     valueCond = ` AND value = $v${i}`;
   }
   const alternatives = [
-    `s.seq IN (SELECT seq FROM ${a}.span_tags WHERE key = $k${i}${valueCond})`,
-    `s.resource_id IN (SELECT id FROM ${a}.resource_tags WHERE key = $k${i}${valueCond})`,
+    `s.seq IN (SELECT seq FROM ${a}.span_attrs WHERE key_id = (SELECT id FROM ${a}.attr_keys WHERE key = $k${i})${valueCond})`,
+    `s.resource IN (SELECT id FROM ${a}.resource_tags WHERE key = $k${i}${valueCond})`,
   ];
   const derived = derivedStatusCondition(f);
   if (derived) alternatives.push(derived);
@@ -99,32 +99,64 @@ export function findTraceIdsSql(aliases: readonly string[], q: TraceQuery): Sql 
   };
 }
 
-/**
- * Every span of the given traces (IDs as UHUGEINT integers). For a few IDs,
- * one equality per ID and partition, because DuckDB answers `trace_id = x`
- * from the ART index but plans `trace_id IN (...)` as a scan with a hash
- * join; for many IDs that scan is the cheaper plan anyway.
- */
-export function tracesSql(aliases: readonly string[], traceIds: readonly bigint[]): Sql {
-  const subs: string[] = [];
-  const list = traceIds.map((id) => `${id}::UHUGEINT`).join(', ');
-  aliases.forEach((a, part) => {
-    // `part` tells rows of different partitions apart (seq is per partition).
-    const select = `SELECT ${SPAN_COLUMNS}, ${part} AS part FROM ${a}.spans s WHERE`;
-    if (traceIds.length <= INDEX_LOOKUP_MAX_IDS) for (const id of traceIds) subs.push(`${select} s.trace_id = ${id}::UHUGEINT`);
-    else subs.push(`${select} s.trace_id IN (${list})`);
-  });
+/** Where the given traces' spans are: (part, trace_id, min_seq, max_seq) rows, `part` indexing `aliases`. */
+export function traceRangesSql(aliases: readonly string[], traceIds: readonly bigint[]): Sql {
+  const cond = traceIds.length === 1 ? `= ${traceIds[0]}::UHUGEINT` : `IN (${traceIds.map((id) => `${id}::UHUGEINT`).join(', ')})`;
+  const subs = aliases.map((a, part) => `SELECT ${part} AS part, trace_id, min_seq, max_seq FROM ${a}.trace_ranges WHERE trace_id ${cond}`);
   return { text: subs.join(' UNION ALL '), params: {} };
 }
 
-/** Above this many IDs per partition, tracesSql scans instead of looking each ID up. */
-export const INDEX_LOOKUP_MAX_IDS = 64;
+/** Seq ranges [from, to] of one partition, by its index in `aliases`. */
+export type SeqRanges = Map<number, [bigint, bigint][]>;
 
-/** The encoded resources or scopes with these content IDs (each partition holds those its spans use). */
-export function blobsSql(aliases: readonly string[], table: 'resources' | 'scopes', ids: readonly bigint[]): Sql {
-  const list = ids.map((id) => `${id}`).join(', ');
-  const subs = aliases.map((a) => `SELECT id, data FROM ${a}.${table} WHERE id IN (${list})`);
-  return { text: `SELECT id, any_value(data) FROM (${subs.join(' UNION ALL ')}) GROUP BY id`, params: {} };
+/**
+ * Above this many ranges in one partition, a read takes the partition's
+ * whole span of seqs (with the exact filter) instead of one scan per range.
+ */
+const MAX_RANGES = 64;
+
+function rangeCondition(column: string, ranges: [bigint, bigint][]): string {
+  if (ranges.length > MAX_RANGES) return `${column} BETWEEN ${ranges[0]![0]} AND ${ranges[ranges.length - 1]![1]}`;
+  return '(' + ranges.map(([a, b]) => `${column} BETWEEN ${a} AND ${b}`).join(' OR ') + ')';
+}
+
+/**
+ * Every span of the given traces inside the seq ranges trace_ranges gave.
+ * `seq` is sorted in each file, so DuckDB's zone maps skip the row groups
+ * outside the ranges; the trace filter then drops other traces' rows. One
+ * query per partition: a UNION ALL of one query per range measured slower.
+ */
+export function spansInRangesSql(aliases: readonly string[], ranges: SeqRanges, traceIds: readonly bigint[]): Sql | undefined {
+  const cond = traceIds.length === 1 ? `= ${traceIds[0]}::UHUGEINT` : `IN (${traceIds.map((id) => `${id}::UHUGEINT`).join(', ')})`;
+  const subs = [...ranges].map(([part, list]) => `SELECT ${part} AS part, ${SPAN_COLUMNS} FROM ${aliases[part]}.spans s WHERE ${rangeCondition('s.seq', list)} AND s.trace_id ${cond}`);
+  return subs.length === 0 ? undefined : { text: subs.join(' UNION ALL '), params: {} };
+}
+
+/** The span_attrs rows of these spans (seqs per partition): (part, seq, key, value, type, pos, raw). */
+export function attrsOfSpansSql(aliases: readonly string[], seqs: Map<number, bigint[]>): Sql | undefined {
+  const subs: string[] = [];
+  for (const [part, list] of seqs) {
+    const a = aliases[part]!;
+    let min = list[0]!;
+    let max = list[0]!;
+    for (const q of list) {
+      if (q < min) min = q;
+      if (q > max) max = q;
+    }
+    // The range lets zone maps skip row groups; the list is the exact filter.
+    subs.push(
+      `SELECT ${part} AS part, t.seq, k.key, t.value, t.type, t.pos, t.raw FROM ${a}.span_attrs t JOIN ${a}.attr_keys k ON k.id = t.key_id ` +
+        `WHERE t.seq BETWEEN ${min} AND ${max} AND t.seq IN (${list.join(', ')})`,
+    );
+  }
+  return subs.length === 0 ? undefined : { text: subs.join(' UNION ALL '), params: {} };
+}
+
+/** Resources or scopes by partition-local number: (part, id, hash, data). */
+export function blobsSql(aliases: readonly string[], table: 'resources' | 'scopes', wanted: Map<number, number[]>): Sql | undefined {
+  const subs: string[] = [];
+  for (const [part, ids] of wanted) subs.push(`SELECT ${part} AS part, id, hash, data FROM ${aliases[part]}.${table} WHERE id IN (${ids.map(Number).join(', ')})`);
+  return subs.length === 0 ? undefined : { text: subs.join(' UNION ALL '), params: {} };
 }
 
 export function servicesSql(aliases: readonly string[]): Sql {

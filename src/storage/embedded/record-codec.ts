@@ -5,9 +5,10 @@ import { ByteReader, ByteWriter } from './binary-codec.ts';
 
 /**
  * The exact, typed parts of a span that no query filters on directly
- * (attributes, events, links, dropped counts), resources and scopes, as
- * compact binary blobs. Search uses the separate string-valued attribute
- * tables instead, so these never need to be parsed by DuckDB.
+ * (events, links, dropped counts), resources, scopes, and attribute values
+ * that have no exact text form (bytes, arrays, kvlists, -0), as compact
+ * binary blobs. Span attributes themselves live in the span_attrs table
+ * (see attr-rows.ts), once.
  */
 
 const T_STRING = 0;
@@ -22,7 +23,7 @@ const T_KVLIST = 8;
 
 const SMALL_MAX = 0x3fffffffn;
 
-function writeValue(w: ByteWriter, v: AttributeValue): void {
+export function writeValue(w: ByteWriter, v: AttributeValue): void {
   switch (typeof v) {
     case 'string':
       w.byte(T_STRING);
@@ -61,7 +62,7 @@ function writeValue(w: ByteWriter, v: AttributeValue): void {
   }
 }
 
-function readValue(r: ByteReader): AttributeValue {
+export function readValue(r: ByteReader): AttributeValue {
   const tag = r.byte();
   switch (tag) {
     case T_STRING:
@@ -111,9 +112,8 @@ export function readAttributes(r: ByteReader): Attribute[] {
   return out;
 }
 
-/** The blob column of one span. */
+/** The blob column of one span (its attributes are stored as rows of span_attrs). */
 export interface SpanExtra {
-  attributes: Attribute[];
   droppedAttributesCount: number;
   events: SpanEvent[];
   droppedEventsCount: number;
@@ -121,8 +121,14 @@ export interface SpanExtra {
   droppedLinksCount: number;
 }
 
+/** True when a span has nothing for the blob: the store then writes NULL, which takes no space. */
+export function extraIsEmpty(s: SpanExtra): boolean {
+  return s.droppedAttributesCount === 0 && s.events.length === 0 && s.droppedEventsCount === 0 && s.links.length === 0 && s.droppedLinksCount === 0;
+}
+
+export const EMPTY_EXTRA: Readonly<SpanExtra> = Object.freeze({ droppedAttributesCount: 0, events: [], droppedEventsCount: 0, links: [], droppedLinksCount: 0 });
+
 export function writeSpanExtra(w: ByteWriter, s: SpanExtra): void {
-  writeAttributes(w, s.attributes);
   w.uvar(s.droppedAttributesCount);
   w.uvar(s.events.length);
   for (const e of s.events) {
@@ -146,7 +152,6 @@ export function writeSpanExtra(w: ByteWriter, s: SpanExtra): void {
 
 export function readSpanExtra(bytes: Uint8Array): SpanExtra {
   const r = new ByteReader(bytes);
-  const attributes = readAttributes(r);
   const droppedAttributesCount = r.uvar();
   const events: SpanEvent[] = [];
   for (let n = r.uvar(); n > 0; n--) {
@@ -162,7 +167,7 @@ export function readSpanExtra(bytes: Uint8Array): SpanExtra {
     const traceState = r.string();
     links.push({ traceId, spanId, traceState, attributes: readAttributes(r), droppedAttributesCount: r.uvar(), flags: r.uvar() });
   }
-  return { attributes, droppedAttributesCount, events, droppedEventsCount, links, droppedLinksCount: r.uvar() };
+  return { droppedAttributesCount, events, droppedEventsCount, links, droppedLinksCount: r.uvar() };
 }
 
 export function encodeResource(res: Resource): Uint8Array {

@@ -26,11 +26,13 @@ import type { Partition } from './partition-set.ts';
 const CHUNK_ROWS = 2048; // DuckDB's vector size
 
 const TABLES = {
-  spans: [BIGINT, UHUGEINT, UBIGINT, UBIGINT, BIGINT, BIGINT, VARCHAR, VARCHAR, UTINYINT, UTINYINT, VARCHAR, UINTEGER, VARCHAR, BIGINT, BIGINT, BLOB],
-  span_tags: [BIGINT, VARCHAR, VARCHAR],
-  resources: [BIGINT, VARCHAR, BLOB],
-  resource_tags: [BIGINT, VARCHAR, VARCHAR],
-  scopes: [BIGINT, BLOB],
+  spans: [BIGINT, UHUGEINT, UBIGINT, UBIGINT, BIGINT, BIGINT, VARCHAR, VARCHAR, UTINYINT, UTINYINT, VARCHAR, UINTEGER, VARCHAR, UINTEGER, UINTEGER, BLOB],
+  span_attrs: [BIGINT, UINTEGER, VARCHAR, UTINYINT, UINTEGER, BLOB],
+  attr_keys: [UINTEGER, VARCHAR],
+  trace_ranges: [UHUGEINT, BIGINT, BIGINT],
+  resources: [UINTEGER, BIGINT, VARCHAR, BLOB],
+  resource_tags: [UINTEGER, VARCHAR, VARCHAR],
+  scopes: [UINTEGER, BIGINT, BLOB],
   operations: [VARCHAR, VARCHAR, UTINYINT],
 } satisfies Record<string, DuckDBType[]>;
 type Table = keyof typeof TABLES;
@@ -61,15 +63,30 @@ async function appendColumns(conn: DuckDBConnection, p: Partition, table: Table,
   }
 }
 
+/** The partition's number for a content hash, numbering new ones after the known ones. */
+function localNumber(known: ReadonlyMap<bigint, number>, fresh: Map<bigint, number>, hash: bigint): number {
+  let no = known.get(hash) ?? fresh.get(hash);
+  if (no === undefined) {
+    no = known.size + fresh.size;
+    fresh.set(hash, no);
+  }
+  return no;
+}
+
 /** Writes `idx` (indexes into the batch) to partition `p`; resolves once committed. */
 export async function appendToPartition(conn: DuckDBConnection, p: Partition, batch: EncodedBatch, idx: readonly number[]): Promise<void> {
   const n = idx.length;
   const ids = new DataView(batch.ids.buffer, batch.ids.byteOffset, batch.ids.byteLength);
   const spanCols: DuckDBValue[][] = TABLES.spans.map(() => new Array<DuckDBValue>(n));
-  const seqOf = new Map<number, bigint>();
-  const newResources = new Set<number>();
-  const newScopes = new Set<number>();
+  // Seq of each batch span written here (undefined: another partition's span).
+  const seqOf: (bigint | undefined)[] = new Array(batch.count);
+  // Partition-local numbers for resources and scopes new to this file (kept only once committed).
+  const newResources = new Map<bigint, number>();
+  const newScopes = new Map<bigint, number>();
+  const resourceNo = (hash: bigint) => localNumber(p.resources, newResources, hash);
+  const scopeNo = (hash: bigint) => localNumber(p.scopes, newScopes, hash);
   const newOps = new Map<string, [string, string, number]>();
+  const ranges = new Map<bigint, [bigint, bigint]>();
   let seq = p.seq;
 
   for (let j = 0; j < n; j++) {
@@ -79,10 +96,16 @@ export async function appendToPartition(conn: DuckDBConnection, p: Partition, ba
     const start = batch.times[i * 2]!;
     const resource = batch.resources[batch.ints[k + 3]!]!;
     const scope = batch.scopes[batch.ints[k + 4]!]!;
+    const traceId = (ids.getBigUint64(o, false) << 64n) | ids.getBigUint64(o + 8, false);
     seq++;
-    seqOf.set(i, seq);
+    seqOf[i] = seq;
+    const range = ranges.get(traceId);
+    if (range) range[1] = seq;
+    else ranges.set(traceId, [seq, seq]);
+    const from = i === 0 ? 0 : batch.extraEnds[i - 1]!;
+    const to = batch.extraEnds[i]!;
     spanCols[0]![j] = seq;
-    spanCols[1]![j] = (ids.getBigUint64(o, false) << 64n) | ids.getBigUint64(o + 8, false);
+    spanCols[1]![j] = traceId;
     spanCols[2]![j] = ids.getBigUint64(o + 16, false);
     spanCols[3]![j] = ids.getBigUint64(o + 24, false);
     spanCols[4]![j] = start;
@@ -94,44 +117,70 @@ export async function appendToPartition(conn: DuckDBConnection, p: Partition, ba
     spanCols[10]![j] = batch.statusMessages[i]!;
     spanCols[11]![j] = batch.ints[k + 2]!;
     spanCols[12]![j] = batch.traceStates[i]!;
-    spanCols[13]![j] = resource.id;
-    spanCols[14]![j] = scope.id;
-    spanCols[15]![j] = new DuckDBBlobValue(batch.extra.subarray(i === 0 ? 0 : batch.extraEnds[i - 1]!, batch.extraEnds[i]!));
-    if (!p.resources.has(resource.id)) newResources.add(batch.ints[k + 3]!);
-    if (!p.scopes.has(scope.id)) newScopes.add(batch.ints[k + 4]!);
+    spanCols[13]![j] = resourceNo(resource.id);
+    spanCols[14]![j] = scopeNo(scope.id);
+    spanCols[15]![j] = to > from ? new DuckDBBlobValue(batch.extra.subarray(from, to)) : null;
     const opKey = `${resource.service}\u0000${batch.ints[k]!}\u0000${batch.names[i]!}`;
     if (!p.operations.has(opKey)) newOps.set(opKey, [resource.service, batch.names[i]!, batch.ints[k]!]);
   }
 
-  const tagCols: DuckDBValue[][] = [[], [], []];
+  // Attribute rows grouped by key (a search for one key then reads only its vectors), in seq order within a key.
+  const raw = new Map<number, Uint8Array>(batch.tagRaw.map((r) => [r.at, r.bytes]));
+  const byKey: number[][] = batch.keys.map(() => []);
   for (let t = 0; t < batch.tagSpan.length; t++) {
-    const s = seqOf.get(batch.tagSpan[t]!);
-    if (s === undefined) continue;
-    tagCols[0]!.push(s);
-    tagCols[1]!.push(batch.tagKeys[t]!);
-    tagCols[2]!.push(batch.tagValues[t]!);
+    if (seqOf[batch.tagSpan[t]!] !== undefined) byKey[batch.tagKey[t]!]!.push(t);
   }
-  const resCols: DuckDBValue[][] = [[], [], []];
-  const resTagCols: DuckDBValue[][] = [[], [], []];
-  for (const r of newResources) {
-    const res = batch.resources[r]!;
-    if (resCols[0]!.includes(res.id)) continue; // two resource objects with equal content
-    resCols[0]!.push(res.id);
-    resCols[1]!.push(res.service);
-    resCols[2]!.push(new DuckDBBlobValue(res.data));
-    for (let t = 0; t < res.keys.length; t++) {
-      resTagCols[0]!.push(res.id);
-      resTagCols[1]!.push(res.keys[t]!);
-      resTagCols[2]!.push(res.values[t]!);
+  const tagCols: DuckDBValue[][] = [[], [], [], [], [], []];
+  const newKeys = new Map<string, number>();
+  const keyOrder = batch.keys.map((_, k) => k).sort((a, b) => (batch.keys[a]! < batch.keys[b]! ? -1 : 1));
+  for (const k of keyOrder) {
+    const rows = byKey[k]!;
+    if (rows.length === 0) continue;
+    const key = batch.keys[k]!;
+    let keyId = p.attrKeys.get(key);
+    if (keyId === undefined) newKeys.set(key, (keyId = p.attrKeys.size + newKeys.size));
+    for (const t of rows) {
+      tagCols[0]!.push(seqOf[batch.tagSpan[t]!]!);
+      tagCols[1]!.push(keyId);
+      tagCols[2]!.push(batch.tagValues[t]!);
+      tagCols[3]!.push(batch.tagTypes[t]!);
+      tagCols[4]!.push(batch.tagPos[t]!);
+      const bytes = raw.get(t);
+      tagCols[5]!.push(bytes ? new DuckDBBlobValue(bytes) : null);
     }
   }
-  const scopeCols: DuckDBValue[][] = [[], []];
-  for (const s of newScopes) {
-    const sc = batch.scopes[s]!;
-    if (scopeCols[0]!.includes(sc.id)) continue;
-    scopeCols[0]!.push(sc.id);
-    scopeCols[1]!.push(new DuckDBBlobValue(sc.data));
+  const rangeCols: DuckDBValue[][] = [[], [], []];
+  for (const [traceId, [min, max]] of ranges) {
+    rangeCols[0]!.push(traceId);
+    rangeCols[1]!.push(min);
+    rangeCols[2]!.push(max);
   }
+  const resCols: DuckDBValue[][] = [[], [], [], []];
+  const resTagCols: DuckDBValue[][] = [[], [], []];
+  const scopeCols: DuckDBValue[][] = [[], [], []];
+  if (newResources.size > 0 || newScopes.size > 0) {
+    for (const res of batch.resources) {
+      const no = newResources.get(res.id);
+      if (no === undefined || resCols[0]!.includes(no)) continue; // not new, or two resource objects with equal content
+      resCols[0]!.push(no);
+      resCols[1]!.push(res.id);
+      resCols[2]!.push(res.service);
+      resCols[3]!.push(new DuckDBBlobValue(res.data));
+      for (let t = 0; t < res.keys.length; t++) {
+        resTagCols[0]!.push(no);
+        resTagCols[1]!.push(res.keys[t]!);
+        resTagCols[2]!.push(res.values[t]!);
+      }
+    }
+    for (const sc of batch.scopes) {
+      const no = newScopes.get(sc.id);
+      if (no === undefined || scopeCols[0]!.includes(no)) continue;
+      scopeCols[0]!.push(no);
+      scopeCols[1]!.push(sc.id);
+      scopeCols[2]!.push(new DuckDBBlobValue(sc.data));
+    }
+  }
+  const keyCols: DuckDBValue[][] = [[...newKeys.values()], [...newKeys.keys()]];
   const opCols: DuckDBValue[][] = [[], [], []];
   for (const [service, name, kind] of newOps.values()) {
     opCols[0]!.push(service);
@@ -142,11 +191,13 @@ export async function appendToPartition(conn: DuckDBConnection, p: Partition, ba
   await conn.run('BEGIN TRANSACTION');
   try {
     await appendColumns(conn, p, 'spans', spanCols);
-    await appendColumns(conn, p, 'span_tags', tagCols);
+    await appendColumns(conn, p, 'span_attrs', tagCols);
+    await appendColumns(conn, p, 'trace_ranges', rangeCols);
     await appendColumns(conn, p, 'resources', resCols);
     await appendColumns(conn, p, 'resource_tags', resTagCols);
     await appendColumns(conn, p, 'scopes', scopeCols);
     await appendColumns(conn, p, 'operations', opCols);
+    await appendColumns(conn, p, 'attr_keys', keyCols);
     for (const a of p.appenders?.values() ?? []) a.flushSync();
     await conn.run('COMMIT');
   } catch (err) {
@@ -165,8 +216,9 @@ export async function appendToPartition(conn: DuckDBConnection, p: Partition, ba
   }
   // Only now, once the rows are durable, does the writer's memory of the partition change.
   p.seq = seq;
-  for (const r of newResources) p.resources.add(batch.resources[r]!.id);
-  for (const s of newScopes) p.scopes.add(batch.scopes[s]!.id);
+  for (const [h, no] of newResources) p.resources.set(h, no);
+  for (const [h, no] of newScopes) p.scopes.set(h, no);
   for (const k of newOps.keys()) p.operations.add(k);
+  for (const [k, id] of newKeys) p.attrKeys.set(k, id);
   p.lastWriteNs = BigInt(Date.now()) * 1_000_000n;
 }

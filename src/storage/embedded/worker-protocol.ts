@@ -11,6 +11,7 @@ export interface WorkerSettings {
   partitionWidthNs: bigint;
   /** DuckDB settings. */
   memoryLimit: string;
+  checkpointThreshold: string;
   threads: number;
   sweepIntervalMs: number;
 }
@@ -31,4 +32,10 @@ export type WorkerMessage =
   | { op: 'reply'; id: number; ok: false; message: string; retryable: boolean }
   | { op: 'ready'; damaged: DamagedPartition[] }
   | { op: 'failed'; message: string }
-  | { op: 'log'; level: 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> };
+  | { op: 'log'; level: 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> }
+  /** For the metrics: a partition deleted or moved aside, and the files' size now. */
+  | { op: 'dropped'; reason: DropReason }
+  | { op: 'damaged' }
+  | { op: 'disk'; bytes: number; partitions: number };
+
+export type DropReason = 'retention' | 'max_disk';
