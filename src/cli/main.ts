@@ -3,6 +3,7 @@ import { Waymark } from '../app/waymark.ts';
 import { ConfigError, resolveConfig } from '../config/load.ts';
 import { OPTIONS, type Role } from '../config/options.ts';
 import { createTelemetry } from '../observability/telemetry.ts';
+import { registerMeshCommands } from './mesh-command.ts';
 
 const ROLES: { role: Role; summary: string }[] = [
   { role: 'all-in-one', summary: 'receivers, storage and query in one process (the default)' },
@@ -30,6 +31,7 @@ export function buildProgram(run: (role: Role, flags: Record<string, string>, co
       await run(role, flags, opts.config as string | undefined);
     });
   }
+  registerMeshCommands(program);
   return program;
 }
 
