@@ -45,8 +45,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-/** A plain node:http server (so the HTTP instrumentation sees it) dispatching on method and path. */
-export function serve(port: number, routes: Route[], logger: Logger): Promise<http.Server> {
+/**
+ * A plain node:http server (so the HTTP instrumentation sees it) dispatching on method and path.
+ * `host` is 127.0.0.1 behind the local mesh's sidecars, 0.0.0.0 in a pod, where Istio's sidecar
+ * delivers inbound traffic to the pod IP.
+ */
+export function serve(port: number, routes: Route[], logger: Logger, host = '127.0.0.1'): Promise<http.Server> {
   const server = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     for (const r of routes) {
@@ -63,11 +67,11 @@ export function serve(port: number, routes: Route[], logger: Logger): Promise<ht
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve(server));
+    server.listen(port, host, () => resolve(server));
   });
 }
 
-/** Keep-alive to the sidecar, as a pod's app keeps connections to its local Envoy. */
+/** Keep-alive to the upstreams (or the sidecar), as a pod's app keeps connections to its local Envoy. */
 const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
 
 export interface CallResult {
@@ -76,14 +80,31 @@ export interface CallResult {
 }
 
 /**
- * Calls another service by name, the way Bookinfo does (http://details:9080/...),
- * through the pod's outbound sidecar (`OUTBOUND_PROXY`, the stand-in for
- * iptables interception). Rejects on a network error or the timeout.
+ * Where a service is, as Istio's Bookinfo finds it: `<SERVICE>_HOSTNAME` (default the service's
+ * name), `SERVICES_DOMAIN` appended when set, port `<SERVICE>_SERVICE_PORT` (default 9080, the
+ * value Kubernetes' service links give it anyway).
+ */
+export function serviceAddress(service: string, env: NodeJS.ProcessEnv = process.env): { host: string; port: number } {
+  const key = service.toUpperCase();
+  const domain = env.SERVICES_DOMAIN ? `.${env.SERVICES_DOMAIN}` : '';
+  return { host: `${env[`${key}_HOSTNAME`] || service}${domain}`, port: Number(env[`${key}_SERVICE_PORT`] || 9080) };
+}
+
+/**
+ * Calls another service by name, the way Bookinfo does (http://details:9080/...). In a pod the
+ * call goes to that name directly and Istio's iptables rules hand it to the sidecar. Behind the
+ * local mesh it goes through the instance's outbound sidecar instead (`OUTBOUND_PROXY`, the
+ * stand-in for that interception), with the name in the Host header. Rejects on a network error
+ * or the timeout.
  */
 export function callService(service: string, path: string, headers: Record<string, string>, timeoutMs: number): Promise<CallResult> {
-  const [host, port] = (process.env.OUTBOUND_PROXY ?? '127.0.0.1:15001').split(':');
+  const target = serviceAddress(service);
+  const authority = `${target.host}:${target.port}`;
+  const proxy = process.env.OUTBOUND_PROXY ? process.env.OUTBOUND_PROXY.split(':') : undefined;
+  const host = proxy ? proxy[0] : target.host;
+  const port = proxy ? Number(proxy[1]) : target.port;
   return new Promise((resolve, reject) => {
-    const req = http.request({ host, port: Number(port), path, method: 'GET', headers: { ...headers, host: `${service}:9080` }, agent, timeout: timeoutMs }, (res) => {
+    const req = http.request({ host, port, path, method: 'GET', headers: { ...headers, host: authority }, agent, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));

@@ -1,8 +1,11 @@
 /**
  * Runs one Bookinfo service: `node examples/bookinfo/main.ts <productpage|details|reviews|ratings>`.
- * Environment: PORT (listen port on 127.0.0.1, default 9080; 0: any, reported to a parent over IPC), SERVICE_VERSION (v1; reviews v1/v2/v3,
- * ratings v1 or a fault variant), OUTBOUND_PROXY (host:port of the pod's outbound sidecar),
- * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (default http://127.0.0.1:4318/v1/traces), POD_NAME.
+ * Environment: PORT (listen port, default 9080; 0: any, reported to a parent over IPC), LISTEN_HOST
+ * (default 127.0.0.1; 0.0.0.0 in a pod), SERVICE_VERSION (v1; reviews v1/v2/v3, ratings v1 or a
+ * fault variant), OUTBOUND_PROXY (host:port of the local mesh's outbound sidecar; unset: call the
+ * upstreams directly), <SERVICE>_HOSTNAME, <SERVICE>_SERVICE_PORT and SERVICES_DOMAIN (where the
+ * upstreams are, default <service>:9080), OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (default
+ * http://127.0.0.1:4318/v1/traces), POD_NAME.
  */
 import type { AddressInfo } from 'node:net';
 import type { Tracer } from '@opentelemetry/api';
@@ -23,6 +26,7 @@ if (!SERVICES.includes(service)) {
 }
 const version = process.env.SERVICE_VERSION ?? 'v1';
 const port = Number(process.env.PORT ?? 9080);
+const host = process.env.LISTEN_HOST || '127.0.0.1';
 // Telemetry first: the HTTP instrumentation must be in place before the service's code runs.
 const telemetry = setupTelemetry(service, version, process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? 'http://127.0.0.1:4318/v1/traces');
 const { serve } = await import('./http.ts');
@@ -35,9 +39,9 @@ const routes =
       : service === 'reviews'
         ? (await import('./reviews.ts')).reviewsRoutes(ctx)
         : (await import('./ratings.ts')).ratingsRoutes(ctx);
-const server = await serve(port, routes, telemetry.logger);
+const server = await serve(port, routes, telemetry.logger, host);
 const bound = (server.address() as AddressInfo).port;
-telemetry.logger.info({ port: bound }, `${service} ${version} listening`);
+telemetry.logger.info({ host, port: bound }, `${service} ${version} listening`);
 // Started by the demo with PORT=0: tell it which port the kernel gave us.
 process.send?.({ type: 'listening', port: bound });
 process.channel?.unref();
