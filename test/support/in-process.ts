@@ -2,8 +2,7 @@ import { Waymark } from '../../src/app/waymark.ts';
 import { resolveConfig } from '../../src/config/load.ts';
 import { silentTelemetry, type Telemetry } from '../../src/observability/telemetry.ts';
 import type { StorageBackend } from '../../src/storage/api/storage.ts';
-import { freePort } from './ports.ts';
-import type { WaymarkPorts } from './waymark.ts';
+import { allocatePorts, type WaymarkPorts } from './waymark.ts';
 
 export interface InProcessWaymark {
   waymark: Waymark;
@@ -20,18 +19,7 @@ export interface InProcessWaymark {
  * free 127.0.0.1 port; `flags` are extra settings by option path.
  */
 export async function startInProcess(options: { storage?: StorageBackend; flags?: Record<string, string> } = {}): Promise<InProcessWaymark> {
-  const ports: WaymarkPorts = {
-    query: await freePort(),
-    queryGrpc: await freePort(),
-    otlpGrpc: await freePort(),
-    otlpHttp: await freePort(),
-    zipkin: await freePort(),
-    jaegerHttp: await freePort(),
-    jaegerGrpc: await freePort(),
-    jaegerCompact: await freePort(),
-    jaegerBinary: await freePort(),
-    admin: await freePort(),
-  };
+  const ports = await allocatePorts();
   const config = resolveConfig({
     env: {},
     flags: {

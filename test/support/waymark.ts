@@ -19,6 +19,22 @@ export interface WaymarkPorts {
   admin: number;
 }
 
+/** A free port for every listener of an all-in-one Waymark. */
+export async function allocatePorts(): Promise<WaymarkPorts> {
+  return {
+    query: await freePort(),
+    queryGrpc: await freePort(),
+    otlpGrpc: await freePort(),
+    otlpHttp: await freePort(),
+    zipkin: await freePort(),
+    jaegerHttp: await freePort(),
+    jaegerGrpc: await freePort(),
+    jaegerCompact: await freePort(),
+    jaegerBinary: await freePort(),
+    admin: await freePort(),
+  };
+}
+
 export interface RunningWaymark {
   ports: WaymarkPorts;
   /** http://127.0.0.1:<query port><base path> */
@@ -56,18 +72,7 @@ export async function startWaymark(options: StartOptions = {}): Promise<RunningW
 }
 
 async function startOnce(options: StartOptions): Promise<RunningWaymark> {
-  const ports: WaymarkPorts = {
-    query: await freePort(),
-    queryGrpc: await freePort(),
-    otlpGrpc: await freePort(),
-    otlpHttp: await freePort(),
-    zipkin: await freePort(),
-    jaegerHttp: await freePort(),
-    jaegerGrpc: await freePort(),
-    jaegerCompact: await freePort(),
-    jaegerBinary: await freePort(),
-    admin: await freePort(),
-  };
+  const ports = await allocatePorts();
   const role = options.role ?? 'all-in-one';
   const args = [
     role,
