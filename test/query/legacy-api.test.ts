@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { SpanKind } from '../../src/model/span.ts';
 import { spansToOtlpJson } from '../../src/protocols/otlp/index.ts';
-import { getJson, minutesAgo, span, startQuery, type QueryUnderTest } from './support.ts';
+import { getJson, span, startQuery, type QueryUnderTest } from './support.ts';
 
 const T1 = 'ab000000000000000000000000000001';
 const T2 = 'ab000000000000000000000000000002';

@@ -1,13 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
-import type { Host, Receiver, TracesConsumer } from '../../component/component.ts';
-import { PermanentError, RetryableError, errorMessage } from '../../component/errors.ts';
+import { PermanentError } from '../../component/errors.ts';
 import type { Span } from '../../model/span.ts';
 import { InvalidIdError } from '../../model/ids.ts';
 import { CollectorService, JaegerProto, grpcServiceDefinition } from '../../protocols/jaeger/proto.ts';
 import { decodePostSpansRequest } from '../../protocols/jaeger/proto-to-model.ts';
-import { listenGrpc, type GrpcListener } from '../../server/grpc.ts';
-import type { ReceiverSettings } from '../shared/factory.ts';
-import { Ingest } from '../shared/ingest.ts';
+import { GrpcReceiver, toGrpcError } from '../shared/grpc-receiver.ts';
+import type { Ingest } from '../shared/ingest.ts';
 
 /** What the PostSpans deserializer hands the handler: model spans, or why there are none. */
 type Decoded = { spans: Span[] } | { error: unknown };
@@ -33,25 +31,13 @@ export const COLLECTOR_SERVICE: grpc.ServiceDefinition = grpcServiceDefinition(C
 });
 
 /** Jaeger's gRPC collector endpoint: jaeger.api_v2.CollectorService/PostSpans. */
-export class JaegerGrpcReceiver implements Receiver {
-  private readonly settings: ReceiverSettings;
-  private readonly port: number;
-  private readonly next: TracesConsumer;
-  private listener: GrpcListener | undefined;
+export class JaegerGrpcReceiver extends GrpcReceiver {
+  protected readonly label = 'jaeger_grpc';
+  protected readonly description = 'jaeger grpc receiver';
+  protected readonly definition = COLLECTOR_SERVICE;
 
-  constructor(settings: ReceiverSettings, port: number, next: TracesConsumer) {
-    this.settings = settings;
-    this.port = port;
-    this.next = next;
-  }
-
-  get boundPort(): number | undefined {
-    return this.listener?.port;
-  }
-
-  async start(host: Host): Promise<void> {
-    const ingest = new Ingest(this.next, host.telemetry.metrics.forReceiver('jaeger_grpc'), this.settings);
-    const implementation: grpc.UntypedServiceImplementation = {
+  protected implementation(ingest: Ingest): grpc.UntypedServiceImplementation {
+    return {
       PostSpans: (call: grpc.ServerUnaryCall<Decoded, unknown>, callback: grpc.sendUnaryData<unknown>) => {
         const decoded = call.request;
         if ('error' in decoded) {
@@ -65,27 +51,5 @@ export class JaegerGrpcReceiver implements Receiver {
         );
       },
     };
-    this.listener = await listenGrpc(
-      [{ definition: COLLECTOR_SERVICE, implementation }],
-      this.settings.host,
-      this.port,
-      'jaeger grpc receiver',
-      this.settings.maxRequestBytes,
-    );
   }
-
-  async shutdown(): Promise<void> {
-    await this.listener?.close();
-  }
-}
-
-/** Bad data INVALID_ARGUMENT; overload UNAVAILABLE with a retry hint (Jaeger clients retry it); else INTERNAL. */
-function toGrpcError(err: unknown): Partial<grpc.StatusObject> {
-  if (err instanceof RetryableError) {
-    const metadata = new grpc.Metadata();
-    metadata.set('retry-after', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
-    return { code: grpc.status.UNAVAILABLE, details: err.message, metadata };
-  }
-  if (err instanceof PermanentError || err instanceof InvalidIdError) return { code: grpc.status.INVALID_ARGUMENT, details: err.message };
-  return { code: grpc.status.INTERNAL, details: `internal error: ${errorMessage(err)}` };
 }
