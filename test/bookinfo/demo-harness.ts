@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSupervised } from '../support/child.ts';
 import { freePort } from '../support/ports.ts';
 import { ROOT } from '../support/waymark.ts';
 
@@ -57,11 +58,8 @@ async function startOnce(extra: string[]): Promise<RunningDemo> {
   ];
   const logDir = mkdtempSync(path.join(os.tmpdir(), 'waymark-demo-test-'));
   const startedAt = Date.now();
-  const child = spawn(path.join(ROOT, 'bin/waymark'), ['demo', ...flags, '--log-dir', logDir, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const proc = spawnSupervised(path.join(ROOT, 'bin/waymark'), ['demo', ...flags, '--log-dir', logDir, ...extra]);
+  const { child } = proc;
   const seen = new Set<number>();
   const descendants = () => {
     const found = descendantsOf(child.pid!);
@@ -75,15 +73,11 @@ async function startOnce(extra: string[]): Promise<RunningDemo> {
     queryUrl: `http://127.0.0.1:${query}`,
     gatewayUrl: '',
     logDir,
-    output: () => out,
+    output: proc.output,
     descendants,
-    async interrupt() {
+    interrupt() {
       descendants();
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
+      return proc.stop('SIGINT', 30_000);
     },
     async stop() {
       const code = await demo.interrupt();
@@ -100,16 +94,16 @@ async function startOnce(extra: string[]): Promise<RunningDemo> {
     },
   };
   const deadline = Date.now() + 60_000;
-  while (!/Press Ctrl-C to stop/.test(out)) {
+  while (!/Press Ctrl-C to stop/.test(proc.output())) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await demo.stop();
-      throw new Error(`the demo did not start:\n${out}`);
+      throw new Error(`the demo did not start:\n${proc.output()}`);
     }
     descendants();
     await new Promise((r) => setTimeout(r, 50));
   }
   demo.readyAt = Date.now();
-  demo.gatewayUrl = /Bookinfo:\s+(http:\/\/\S+)\/productpage/.exec(out)![1]!;
+  demo.gatewayUrl = /Bookinfo:\s+(http:\/\/\S+)\/productpage/.exec(proc.output())![1]!;
   descendants();
   return demo;
 }

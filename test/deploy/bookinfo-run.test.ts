@@ -7,7 +7,7 @@
 // and the pod's name for the downward API. No sidecars: the apps call each other
 // directly, as they do when Istio's iptables rules hand the calls to Envoy.
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
@@ -17,6 +17,7 @@ import { after, test, type TestContext } from 'node:test';
 import { promisify } from 'node:util';
 import { serviceAddress } from '../../examples/bookinfo/http.ts';
 import { getTrace, type TSpan } from '../bookinfo/trace-checks.ts';
+import { spawnSupervised } from '../support/child.ts';
 import { freePort } from '../support/ports.ts';
 import { ROOT, startWaymark, type RunningWaymark } from '../support/waymark.ts';
 import { all, envOf, readDockerfile } from './dockerfile.ts';
@@ -122,25 +123,15 @@ async function startPod(t: TestContext, d: K8sObject, cluster: Map<string, strin
     env[`${service.toUpperCase()}_SERVICE_PORT`] = p!;
   }
   const [program, args] = command();
-  const child = spawn(program, [...args, ...(c.args ?? [])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const proc = spawnSupervised(program, [...args, ...(c.args ?? [])], { env });
+  const { child } = proc;
   const pod: Pod = {
     deployment: d,
     container: c,
     port,
     child,
-    output: () => out,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
+    output: proc.output,
+    stop: () => proc.stop(),
   };
   t.after(() => pod.stop());
   return pod;

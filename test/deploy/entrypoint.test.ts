@@ -4,13 +4,14 @@
 // volume. They listen on all interfaces as in a pod, on the ports the manifests
 // name; only a port another process already holds is moved (said in the output).
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test, type TestContext } from 'node:test';
+import { spawnSupervised } from '../support/child.ts';
 import { freePort } from '../support/ports.ts';
 import { ROOT } from '../support/waymark.ts';
 import { PORT_FLAGS } from './container.ts';
@@ -71,23 +72,13 @@ async function startContainer(t: TestContext, workload: K8sObject, dataDir: stri
   // What a container runtime sets (PATH, HOME), the image's ENV, then the container's env.
   const env: Record<string, string> = { PATH: process.env.PATH!, HOME: dataDir, ...envOf(runtime) };
   for (const e of c.env ?? []) env[e.name] = e.value!;
-  const child = spawn(path.join(ROOT, 'bin/waymark'), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const proc = spawnSupervised(path.join(ROOT, 'bin/waymark'), args, { env });
+  const { child } = proc;
   const started: Started = {
     child,
     ports,
-    output: () => out,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
+    output: proc.output,
+    stop: () => proc.stop(),
   };
   t.after(() => started.stop());
   return started;

@@ -3,7 +3,7 @@ import dgram from 'node:dgram';
 import { gzipSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
 import { startWaymark, type RunningWaymark } from '../support/waymark.ts';
-import { waitForTrace } from './support/query.ts';
+import { waitForTrace } from '../support/query.ts';
 import { encodeBatch, encodeEmitBatch, sampleBatch } from './support/thrift-writer.ts';
 
 const LIMIT = 200_000;

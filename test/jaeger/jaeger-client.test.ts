@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startWaymark, type RunningWaymark } from '../support/waymark.ts';
 import { closeTracer, hexId, startTracer, type OtTracer } from './support/jaeger-client.ts';
-import { getV3Trace, tag, v3Spans, waitForTrace } from './support/query.ts';
+import { getV3Trace, tag, v3Spans, waitForTrace } from '../support/query.ts';
 
 let w: RunningWaymark;
 before(async () => {

@@ -4,7 +4,7 @@ import dgram from 'node:dgram';
 import { after, before, test } from 'node:test';
 import { startWaymark, type RunningWaymark } from '../support/waymark.ts';
 import { encodePostSpans, postSpansRaw } from './support/grpc-client.ts';
-import { getV3Trace, tag, v3Spans, waitForTrace } from './support/query.ts';
+import { getV3Trace, tag, v3Spans, waitForTrace } from '../support/query.ts';
 import { encodeBatch, encodeEmitBatch, sampleBatch } from './support/thrift-writer.ts';
 
 let w: RunningWaymark;

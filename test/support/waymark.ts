@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OPTIONS, type Role } from '../../src/config/options.ts';
+import { spawnSupervised } from './child.ts';
 import { freePort } from './ports.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -74,59 +75,39 @@ export async function startWaymark(options: StartOptions = {}): Promise<RunningW
 async function startOnce(options: StartOptions): Promise<RunningWaymark> {
   const ports = await allocatePorts();
   const role = options.role ?? 'all-in-one';
-  const args = [
-    role,
-    '--storage', 'memory',
-    '--host', '127.0.0.1',
-    '--query-port', String(ports.query),
-    '--query-grpc-port', String(ports.queryGrpc),
-    '--otlp-grpc-port', String(ports.otlpGrpc),
-    '--otlp-http-port', String(ports.otlpHttp),
-    '--zipkin-port', String(ports.zipkin),
-    '--jaeger-http-port', String(ports.jaegerHttp),
-    '--jaeger-grpc-port', String(ports.jaegerGrpc),
-    '--jaeger-compact-port', String(ports.jaegerCompact),
-    '--jaeger-binary-port', String(ports.jaegerBinary),
-    '--admin-port', String(ports.admin),
-    ...(options.basePath ? ['--base-path', options.basePath] : []),
-    ...(options.args ?? []),
+  const defaults: [string, string][] = [
+    ['storage', 'memory'],
+    ['host', '127.0.0.1'],
+    ['query-port', String(ports.query)],
+    ['query-grpc-port', String(ports.queryGrpc)],
+    ['otlp-grpc-port', String(ports.otlpGrpc)],
+    ['otlp-http-port', String(ports.otlpHttp)],
+    ['zipkin-port', String(ports.zipkin)],
+    ['jaeger-http-port', String(ports.jaegerHttp)],
+    ['jaeger-grpc-port', String(ports.jaegerGrpc)],
+    ['jaeger-compact-port', String(ports.jaegerCompact)],
+    ['jaeger-binary-port', String(ports.jaegerBinary)],
+    ['admin-port', String(ports.admin)],
+    ...(options.basePath ? [['base-path', options.basePath] as [string, string]] : []),
   ];
-  // Leave out the default flags this role does not take (the agent has no storage or query port).
-  for (let i = 1; i < args.length - (options.args?.length ?? 0); i += 2) {
-    const spec = OPTIONS.find((o) => `--${o.flag}` === args[i]);
-    if (spec && !spec.roles.includes(role as Role)) {
-      args.splice(i, 2);
-      i -= 2;
-    }
-  }
+  // Only the flags this role takes (the agent has no storage or query port); the caller's args come last and win.
+  const takes = (flag: string) => OPTIONS.some((o) => o.flag === flag && o.roles.includes(role as Role));
+  const args = [role, ...defaults.filter(([flag]) => takes(flag)).flatMap(([flag, value]) => [`--${flag}`, value]), ...(options.args ?? [])];
   const [program, ...leading] = options.command ?? [path.join(ROOT, 'bin/waymark')];
-  const child = spawn(program!, [...leading, ...args], {
-    env: { ...process.env, WAYMARK_LOG_LEVEL: 'warn', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const proc = spawnSupervised(program!, [...leading, ...args], { env: { ...process.env, WAYMARK_LOG_LEVEL: 'warn', ...options.env } });
+  const { child } = proc;
   const adminUrl = `http://127.0.0.1:${ports.admin}`;
   const running: RunningWaymark = {
     ports,
     queryUrl: `http://127.0.0.1:${ports.query}${options.basePath ?? ''}`,
     adminUrl,
     process: child,
-    output: () => out,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
+    output: proc.output,
+    stop: () => proc.stop(),
   };
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`waymark exited with ${child.exitCode} before becoming healthy:\n${out}`);
+    if (child.exitCode !== null) throw new Error(`waymark exited with ${child.exitCode} before becoming healthy:\n${proc.output()}`);
     try {
       const res = await fetch(`${adminUrl}/health`);
       if (res.status === 200) return running;
@@ -136,5 +117,5 @@ async function startOnce(options: StartOptions): Promise<RunningWaymark> {
     await new Promise((r) => setTimeout(r, 50));
   }
   await running.stop();
-  throw new Error(`waymark did not become healthy within 20 s:\n${out}`);
+  throw new Error(`waymark did not become healthy within 20 s:\n${proc.output()}`);
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { getV3Trace, v3Spans } from '../support/query.ts';
 import { startWaymark, type RunningWaymark } from '../support/waymark.ts';
 
 /**
@@ -113,23 +114,17 @@ test('the services list holds the mesh service names', async () => {
 });
 
 test('Envoy spans read back from api_v3 as OTLP JSON with kinds, parents, times and string attributes', async () => {
-  const res = await fetch(`${w.queryUrl}/api/v3/traces/${TRACE}`);
-  assert.equal(res.status, 200);
-  interface OtlpSpan { spanId: string; parentSpanId?: string; name: string; kind: number; startTimeUnixNano: string; endTimeUnixNano: string; attributes: { key: string; value: { stringValue?: string } }[] }
-  const body = (await res.json()) as { result: { resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { spans: OtlpSpan[] }[] }[] } };
-  const spans = body.result.resourceSpans.flatMap((rs) =>
-    rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => ({ s, service: rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue }))),
-  );
+  const spans = v3Spans(await getV3Trace(w.queryUrl, TRACE));
   assert.equal(spans.length, 4);
   for (const sent of batch) {
-    const got = spans.find((x) => x.s.spanId === sent.id);
+    const got = spans.find((x) => x.spanId === sent.id);
     assert.ok(got, `span ${sent.id} missing`);
     assert.equal(got.service, sent.localEndpoint.serviceName);
-    assert.equal(got.s.name, sent.name);
-    assert.equal(got.s.kind, sent.kind === 'SERVER' ? 2 : 3);
-    assert.equal(got.s.parentSpanId ?? '', sent.parentId ?? '');
-    assert.equal(got.s.startTimeUnixNano, String(BigInt(sent.timestamp) * 1000n));
-    assert.equal(BigInt(got.s.endTimeUnixNano) - BigInt(got.s.startTimeUnixNano), BigInt(sent.duration) * 1000n);
-    assert.equal(got.s.attributes.find((a) => a.key === 'http.status_code')?.value.stringValue, sent.tags['http.status_code']);
+    assert.equal(got.name, sent.name);
+    assert.equal(got.kind, sent.kind === 'SERVER' ? 2 : 3);
+    assert.equal(got.parentSpanId ?? '', sent.parentId ?? '');
+    assert.equal(got.startTimeUnixNano, String(BigInt(sent.timestamp) * 1000n));
+    assert.equal(BigInt(got.endTimeUnixNano) - BigInt(got.startTimeUnixNano), BigInt(sent.duration) * 1000n);
+    assert.equal(got.attributes?.find((a) => a.key === 'http.status_code')?.value.stringValue, sent.tags['http.status_code']);
   }
 });

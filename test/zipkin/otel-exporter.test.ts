@@ -4,6 +4,7 @@ import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { getV3Trace, v3Spans } from '../support/query.ts';
 import { startWaymark, type RunningWaymark } from '../support/waymark.ts';
 
 /**
@@ -97,26 +98,11 @@ test('GET /api/traces/{id} returns the exporter spans with IDs, parents, times, 
   assert.equal(tag(t.spans.find((x) => x.operationName === 'render')!, 'span.kind'), undefined);
 });
 
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind?: number;
-  startTimeUnixNano: string;
-  endTimeUnixNano: string;
-  attributes?: { key: string; value: Record<string, unknown> }[];
-  events?: { timeUnixNano: string; name: string }[];
-  status?: { code?: number; message?: string };
-}
-
 test('GET /api/v3/traces/{id} returns the same spans as OTLP JSON, with kinds and status', async () => {
   const traceId = sent[0]!.spanContext().traceId;
-  const res = await fetch(`${w.queryUrl}/api/v3/traces/${traceId}`);
-  assert.equal(res.status, 200);
-  const body = (await res.json()) as { result: { resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { spans: OtlpSpan[] }[] }[] } };
-  const resourceSpans = body.result.resourceSpans;
-  const spans = resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
+  const result = await getV3Trace(w.queryUrl, traceId);
+  const resourceSpans = result.resourceSpans;
+  const spans = v3Spans(result);
   assert.equal(spans.length, 3);
   for (const r of resourceSpans) {
     assert.ok(r.resource.attributes.some((a) => a.key === 'service.name' && a.value.stringValue === 'zipkin-e2e'));
