@@ -65,20 +65,24 @@ export async function searchTraces(queryUrl: string, service: string, tags: Reco
   return body.data.map(simplify);
 }
 
-/** Polls until the trace that the gateway tagged with this x-request-id has settled (its span count stopped growing). */
-export async function waitForTrace(queryUrl: string, requestId: string, minSpans: number, timeoutMs = 15_000): Promise<TSpan[]> {
+/**
+ * Polls until the trace that the gateway tagged with this x-request-id is
+ * `complete`. Apps and sidecars flush on their own timers (every 500 ms and
+ * more), so "the span count stopped growing between two polls" is not enough.
+ * At the deadline it returns what it has, for the caller's assertions to describe.
+ */
+export async function waitForTrace(queryUrl: string, requestId: string, complete: (trace: TSpan[]) => boolean, timeoutMs = 20_000): Promise<TSpan[]> {
   const deadline = Date.now() + timeoutMs;
-  let last: TSpan[] = [];
   for (;;) {
     const found = await searchTraces(queryUrl, 'istio-ingressgateway.istio-system', { 'guid:x-request-id': requestId }, 5);
-    if (found[0]) {
-      if (found[0].length >= minSpans && found[0].length === last.length) return found[0];
-      last = found[0];
-    }
-    if (Date.now() > deadline) throw new Error(`trace for x-request-id ${requestId} not complete in time: ${last.length} spans (${last.map((s) => `${s.service}/${s.name}`).join(', ')})`);
+    if (found[0] && (complete(found[0]) || Date.now() > deadline)) return found[0];
+    if (Date.now() > deadline) throw new Error(`no trace for x-request-id ${requestId} in ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** A whole /productpage trace: every hop present and parented (see traceProblems). */
+export const isWholeTrace = (trace: TSpan[]): boolean => traceProblems(trace).length === 0;
 
 export const GATEWAY = 'istio-ingressgateway.istio-system';
 const SIDECAR = /\.default$/;
