@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # Waymark's image: every role runs from it (the first argument picks it):
 #   docker build -t waymark:0.1.0 .
-#   docker run -p 16686:16686 -p 4317:4317 -p 4318:4318 waymark:0.1.0 all-in-one
+#   docker run -p 16686:16686 -p 4317:4317 -p 4318:4318 -v waymark-data:/var/lib/waymark waymark:0.1.0 all-in-one
 # The base is glibc Debian (not Alpine): the embedded store's DuckDB binding
 # ships glibc builds only.
 ARG NODE_IMAGE=node:24-bookworm-slim
@@ -32,7 +32,10 @@ COPY --from=build /src/src/ui/dist ./src/ui/dist
 COPY bin ./bin
 # The embedded store's directory; a volume (a PersistentVolumeClaim in
 # Kubernetes) is mounted here and made writable through fsGroup 1000.
+# The default store is embedded, so --data-dir defaults to it here rather than
+# ./data (/app/data, which uid 1000 cannot create).
 RUN mkdir -p /var/lib/waymark && chown 1000:1000 /var/lib/waymark
+ENV WAYMARK_DATA_DIR=/var/lib/waymark
 # Numeric, so Kubernetes' runAsNonRoot can check it (uid 1000 is the base
 # image's "node" user).
 USER 1000:1000

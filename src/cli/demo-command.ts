@@ -60,8 +60,6 @@ async function runDemo(demo: DemoFlags, flags: Record<string, string>, configFil
     process.exit(2);
   };
   if (!existsSync(path.join(BOOKINFO, 'main.ts'))) fail(`Bookinfo is not here (${BOOKINFO}): run the demo from a checkout of the repository`);
-  // The demo keeps its traces: the embedded store, unless a flag, the environment or a file says otherwise.
-  if (!flags['storage.type'] && !process.env.WAYMARK_STORAGE && !process.env.SPAN_STORAGE_TYPE && !configFile) flags['storage.type'] = 'embedded';
   let config;
   try {
     config = resolveConfig({ flags, env: process.env, configFile });

@@ -19,6 +19,17 @@ test('defaults apply when nothing is given', () => {
   assert.equal(c.query.basePath, '/');
 });
 
+test('the default store is the embedded one in ./data; SPAN_STORAGE_TYPE, WAYMARK_STORAGE, --storage and the file select memory', () => {
+  const c = resolveConfig({ flags: {}, env: {} });
+  assert.equal(c.storage.type, 'embedded');
+  assert.equal(c.storage.embedded.dataDir, './data');
+  assert.equal(resolveConfig({ flags: {}, env: { SPAN_STORAGE_TYPE: 'memory' } }).storage.type, 'memory');
+  assert.equal(resolveConfig({ flags: {}, env: { SPAN_STORAGE_TYPE: 'badger' } }).storage.type, 'embedded');
+  assert.equal(resolveConfig({ flags: {}, env: { WAYMARK_STORAGE: 'memory' } }).storage.type, 'memory');
+  assert.equal(resolveConfig({ flags: { 'storage.type': 'memory' }, env: {} }).storage.type, 'memory');
+  assert.equal(resolveConfig({ flags: {}, env: {}, configFile: yamlFile('storage:\n  type: memory\n') }).storage.type, 'memory');
+});
+
 test('flags beat environment, environment beats the YAML file, the file beats defaults', () => {
   const file = yamlFile('query:\n  port: 1001\n  grpcPort: 1002\nadmin:\n  port: 1003\n');
   const c = resolveConfig({

@@ -39,7 +39,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   o('limits.maxAttributeValueLength', 'max-attribute-length', 'int', 65536, 'attribute values longer than this are truncated and counted (0: never)', INGEST),
   o('queue.capacitySpans', 'queue-size', 'int', 200000, 'spans that may wait for the store; beyond it receivers push back', INGEST),
   o('queue.maxBatchSpans', 'batch-size', 'int', 8192, 'most spans written to the store in one batch', INGEST),
-  o('storage.type', 'storage', 'string', 'memory', 'span storage backend: memory or embedded (persistent, in --data-dir)', STORE),
+  o('storage.type', 'storage', 'string', 'embedded', 'span storage backend: embedded (persistent, on disk in the data dir) or memory (not persistent, lost on exit)', STORE),
   o('storage.memory.maxTraces', 'memory-max-traces', 'int', 100000, 'traces the memory store keeps; the oldest are evicted', STORE),
   o('storage.embedded.dataDir', 'data-dir', 'string', './data', 'embedded store: directory of its partition files', STORE),
   o('storage.embedded.retention', 'retention', 'duration', '168h', 'embedded store: how long spans are kept, a Go duration; whole partition files are deleted', STORE),

@@ -175,6 +175,8 @@ test('the runtime stage holds only runtime files and runs bin/waymark on the com
   const args = containers(deployment)[0]!.args!;
   const dataDir = args[args.indexOf('--data-dir') + 1]!;
   assert.ok(commands(runtime).some((c) => c.includes(`chown ${uid}:`) && c.includes(dataDir)), `${dataDir} is created for uid ${uid}`);
+  // The default store is embedded: without --data-dir the image still writes there, not to ./data under its root-owned WORKDIR.
+  assert.equal(envOf(runtime)[OPTIONS.find((o) => o.flag === 'data-dir')!.env], dataDir);
 });
 
 test('the HEALTHCHECK command passes against a serving Waymark and fails without one', async () => {

@@ -69,9 +69,10 @@ async function startContainer(t: TestContext, workload: K8sObject, dataDir: stri
     }
     ports.set(p.name!, port);
   }
-  // What a container runtime sets (PATH, HOME), the image's ENV, then the container's env.
-  const env: Record<string, string> = { PATH: process.env.PATH!, HOME: dataDir, ...envOf(runtime) };
-  for (const e of c.env ?? []) env[e.name] = e.value!;
+  // What a container runtime sets (PATH, HOME), the image's ENV, then the container's env (paths on the volume moved to `dataDir`).
+  const env: Record<string, string> = { PATH: process.env.PATH!, HOME: dataDir };
+  for (const [name, value] of Object.entries(envOf(runtime))) env[name] = onVolume(value);
+  for (const e of c.env ?? []) env[e.name] = onVolume(e.value!);
   const proc = spawnSupervised(path.join(ROOT, 'bin/waymark'), args, { env });
   const { child } = proc;
   const started: Started = {

@@ -16,13 +16,16 @@ export interface InProcessWaymark {
 /**
  * An all-in-one Waymark inside the test process, for tests that must reach
  * into it (hold the store's writer, pre-fill the store). Every listener on a
- * free 127.0.0.1 port; `flags` are extra settings by option path.
+ * free 127.0.0.1 port; `flags` are extra settings by option path. Without
+ * `storage` it opens the memory store (not the default embedded one, which
+ * would write to ./data) unless `flags` choose another.
  */
 export async function startInProcess(options: { storage?: StorageBackend; flags?: Record<string, string> } = {}): Promise<InProcessWaymark> {
   const ports = await allocatePorts();
   const config = resolveConfig({
     env: {},
     flags: {
+      'storage.type': 'memory',
       host: '127.0.0.1',
       'query.port': String(ports.query),
       'query.grpcPort': String(ports.queryGrpc),

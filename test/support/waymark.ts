@@ -51,10 +51,15 @@ export interface RunningWaymark {
 export interface StartOptions {
   role?: string;
   args?: string[];
-  env?: Record<string, string>;
+  /** Added to (an undefined value: removed from) the test process environment. */
+  env?: Record<string, string | undefined>;
   basePath?: string;
   /** Program and leading arguments to run instead of ./bin/waymark (e.g. node + compiled main.js). */
   command?: string[];
+  /** Working directory of the process (the default embedded store's ./data is relative to it). */
+  cwd?: string;
+  /** Leave out `--storage memory`, so the process opens the default store: give it a temporary `cwd` or `--data-dir`. */
+  defaultStorage?: boolean;
 }
 
 /**
@@ -76,7 +81,8 @@ async function startOnce(options: StartOptions): Promise<RunningWaymark> {
   const ports = await allocatePorts();
   const role = options.role ?? 'all-in-one';
   const defaults: [string, string][] = [
-    ['storage', 'memory'],
+    // Not the default embedded store, which would write to ./data (test/storage passes --storage embedded and a temporary --data-dir).
+    ...(options.defaultStorage ? [] : [['storage', 'memory'] as [string, string]]),
     ['host', '127.0.0.1'],
     ['query-port', String(ports.query)],
     ['query-grpc-port', String(ports.queryGrpc)],
@@ -94,7 +100,7 @@ async function startOnce(options: StartOptions): Promise<RunningWaymark> {
   const takes = (flag: string) => OPTIONS.some((o) => o.flag === flag && o.roles.includes(role as Role));
   const args = [role, ...defaults.filter(([flag]) => takes(flag)).flatMap(([flag, value]) => [`--${flag}`, value]), ...(options.args ?? [])];
   const [program, ...leading] = options.command ?? [path.join(ROOT, 'bin/waymark')];
-  const proc = spawnSupervised(program!, [...leading, ...args], { env: { ...process.env, WAYMARK_LOG_LEVEL: 'warn', ...options.env } });
+  const proc = spawnSupervised(program!, [...leading, ...args], { env: { ...process.env, WAYMARK_LOG_LEVEL: 'warn', ...options.env }, ...(options.cwd ? { cwd: options.cwd } : {}) });
   const { child } = proc;
   const adminUrl = `http://127.0.0.1:${ports.admin}`;
   const running: RunningWaymark = {
