@@ -19,6 +19,8 @@ export interface Partition extends PartitionRange {
   attrKeys: Map<string, number>;
   /** "service\0kind\0name" */
   operations: Set<string>;
+  /** Earliest and latest span start stored (undefined: no spans yet); trace-search.ts narrows windows with it. */
+  starts?: [bigint, bigint];
   /** Wall-clock ns of the last write (file mtime when opened). */
   lastWriteNs: bigint;
   /** Queries running on it: it is detached only when this drops to zero. */
@@ -64,6 +66,7 @@ export class PartitionSet {
       try {
         await this.attach(file, range);
       } catch (err) {
+        refuseIfInUse(file, err);
         await this.isolate(file, err);
       }
     }
@@ -80,6 +83,7 @@ export class PartitionSet {
     } catch (err) {
       // A damaged file under the name we need: move it aside and start a fresh one.
       if (!existsSync(file)) throw err;
+      refuseIfInUse(file, err);
       await this.isolate(file, err);
       return this.attach(file, range);
     }
@@ -163,7 +167,7 @@ export class PartitionSet {
       );
       const format = (await this.conn.runAndReadAll(`SELECT max(format) FROM ${alias}.meta`)).getRows()[0]![0];
       if (format !== FORMAT_VERSION) throw new Error(`written in storage format ${String(format ?? 1)}, this version reads format ${FORMAT_VERSION}`);
-      const seq = (await this.conn.runAndReadAll(`SELECT coalesce(max(seq), 0) FROM ${alias}.spans`)).getRows()[0]![0] as bigint;
+      const [seq, minStart, maxStart] = (await this.conn.runAndReadAll(`SELECT coalesce(max(seq), 0), min(start_ns), max(start_ns) FROM ${alias}.spans`)).getRows()[0]! as [bigint, bigint | null, bigint | null];
       const ids = async (table: string) =>
         new Map((await this.conn.runAndReadAll(`SELECT hash, id FROM ${alias}.${table}`)).getRows().map((r) => [r[0] as bigint, Number(r[1])] as const));
       const ops = (await this.conn.runAndReadAll(`SELECT service, kind, name FROM ${alias}.operations`)).getRows();
@@ -172,6 +176,7 @@ export class PartitionSet {
         file,
         alias,
         seq,
+        starts: minStart === null || maxStart === null ? undefined : [minStart, maxStart],
         resources: await ids('resources'),
         scopes: await ids('scopes'),
         attrKeys: new Map((await this.conn.runAndReadAll(`SELECT key, id FROM ${alias}.attr_keys`)).getRows().map((r) => [r[0] as string, Number(r[1])] as const)),
@@ -199,5 +204,16 @@ export class PartitionSet {
       movedTo,
       reason,
     });
+  }
+}
+
+/**
+ * A file another process holds open is not damaged: moving it aside would
+ * lose that process's data. Opening the store fails instead, saying why.
+ */
+function refuseIfInUse(file: string, err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/conflicting lock|could not set lock/i.test(message)) {
+    throw new Error(`embedded store: ${file} is in use by another process; one process at a time may open a data directory (${message})`);
   }
 }

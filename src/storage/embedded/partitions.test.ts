@@ -6,6 +6,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { WaymarkMetrics } from '../../observability/metrics.ts';
 import { parsePartitionFileName, partitionFileName } from './partition-files.ts';
 import { capturingLogger, HOUR, openStore, simpleSpan, tempDataDir } from './test-support.ts';
+import { FORMAT_VERSION } from './schema.ts';
 
 const cleanups: (() => void)[] = [];
 after(() => cleanups.forEach((c) => c()));
@@ -181,7 +182,7 @@ test('a file written in another storage format is reported and moved aside, not 
   const store = await openStore(dir, { partitionWidth: HOUR, logger });
   try {
     assert.equal(store.damaged.length, 1);
-    assert.match(store.damaged[0]!.reason, /storage format 1, this version reads format 2/);
+    assert.match(store.damaged[0]!.reason, new RegExp(`storage format 1, this version reads format ${FORMAT_VERSION}`));
     assert.match(lines.join(''), /is damaged and was moved aside/);
     await store.writeSpans([simpleSpan('1', THIS_HOUR)]);
     assert.equal((await store.getTrace({ traceId: id(1) })).length, 1);

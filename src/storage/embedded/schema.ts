@@ -21,9 +21,16 @@
  * took. A trace lookup scans this small table (about a tenth of the rows of
  * spans) instead of keeping an index, then reads only that range of spans.
  * An ART index on spans.trace_id cost about 66 bytes per span and went
- * wrong under concurrent commits (DuckDB 1.5.6).
+ * wrong under concurrent commits (DuckDB 1.5.6). `tid32`, the trace ID's low
+ * 32 bits, is compared first: a quarter of the bytes of the 128-bit ID to
+ * scan (1.0 vs 1.7 ms over 313k rows; format 3).
+ *
+ * attr_index: per write batch, a 32-bit hash of each distinct attribute
+ * (key, value) and the batch's seq range (attr-index.ts): the skip data that
+ * lets an attribute search read only the batches holding the value. Added in
+ * format 3.
  */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 export function partitionSchema(c: string): string {
   return `
@@ -48,7 +55,8 @@ CREATE TABLE IF NOT EXISTS ${c}.spans (
 );
 CREATE TABLE IF NOT EXISTS ${c}.span_attrs (seq BIGINT NOT NULL, key_id UINTEGER NOT NULL, value VARCHAR NOT NULL, type UTINYINT NOT NULL, pos UINTEGER NOT NULL, raw BLOB);
 CREATE TABLE IF NOT EXISTS ${c}.attr_keys (id UINTEGER NOT NULL, key VARCHAR NOT NULL);
-CREATE TABLE IF NOT EXISTS ${c}.trace_ranges (trace_id UHUGEINT NOT NULL, min_seq BIGINT NOT NULL, max_seq BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS ${c}.trace_ranges (tid32 UINTEGER NOT NULL, trace_id UHUGEINT NOT NULL, min_seq BIGINT NOT NULL, max_seq BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS ${c}.attr_index (hash UINTEGER NOT NULL, first_seq BIGINT NOT NULL, last_seq BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS ${c}.resources (id UINTEGER NOT NULL, hash BIGINT NOT NULL, service VARCHAR NOT NULL, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS ${c}.resource_tags (id UINTEGER NOT NULL, key VARCHAR NOT NULL, value VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS ${c}.scopes (id UINTEGER NOT NULL, hash BIGINT NOT NULL, data BLOB NOT NULL);

@@ -13,6 +13,7 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
+import { attrHash } from './attr-index.ts';
 import { ID_BYTES_PER_SPAN, INTS_PER_SPAN, type EncodedBatch } from './batch-encoder.ts';
 import type { Partition } from './partition-set.ts';
 
@@ -29,7 +30,8 @@ const TABLES = {
   spans: [BIGINT, UHUGEINT, UBIGINT, UBIGINT, BIGINT, BIGINT, VARCHAR, VARCHAR, UTINYINT, UTINYINT, VARCHAR, UINTEGER, VARCHAR, UINTEGER, UINTEGER, BLOB],
   span_attrs: [BIGINT, UINTEGER, VARCHAR, UTINYINT, UINTEGER, BLOB],
   attr_keys: [UINTEGER, VARCHAR],
-  trace_ranges: [UHUGEINT, BIGINT, BIGINT],
+  trace_ranges: [UINTEGER, UHUGEINT, BIGINT, BIGINT],
+  attr_index: [UINTEGER, BIGINT, BIGINT],
   resources: [UINTEGER, BIGINT, VARCHAR, BLOB],
   resource_tags: [UINTEGER, VARCHAR, VARCHAR],
   scopes: [UINTEGER, BIGINT, BLOB],
@@ -88,12 +90,16 @@ export async function appendToPartition(conn: DuckDBConnection, p: Partition, ba
   const newOps = new Map<string, [string, string, number]>();
   const ranges = new Map<bigint, [bigint, bigint]>();
   let seq = p.seq;
+  let minStart: bigint | undefined;
+  let maxStart: bigint | undefined;
 
   for (let j = 0; j < n; j++) {
     const i = idx[j]!;
     const o = i * ID_BYTES_PER_SPAN;
     const k = i * INTS_PER_SPAN;
     const start = batch.times[i * 2]!;
+    if (minStart === undefined || start < minStart) minStart = start;
+    if (maxStart === undefined || start > maxStart) maxStart = start;
     const resource = batch.resources[batch.ints[k + 3]!]!;
     const scope = batch.scopes[batch.ints[k + 4]!]!;
     const traceId = (ids.getBigUint64(o, false) << 64n) | ids.getBigUint64(o + 8, false);
@@ -131,6 +137,8 @@ export async function appendToPartition(conn: DuckDBConnection, p: Partition, ba
     if (seqOf[batch.tagSpan[t]!] !== undefined) byKey[batch.tagKey[t]!]!.push(t);
   }
   const tagCols: DuckDBValue[][] = [[], [], [], [], [], []];
+  // One attr_index row per distinct (key, value) of this batch (attr-index.ts).
+  const pairs = new Set<number>();
   const newKeys = new Map<string, number>();
   const keyOrder = batch.keys.map((_, k) => k).sort((a, b) => (batch.keys[a]! < batch.keys[b]! ? -1 : 1));
   for (const k of keyOrder) {
@@ -140,20 +148,25 @@ export async function appendToPartition(conn: DuckDBConnection, p: Partition, ba
     let keyId = p.attrKeys.get(key);
     if (keyId === undefined) newKeys.set(key, (keyId = p.attrKeys.size + newKeys.size));
     for (const t of rows) {
+      const value = batch.tagValues[t]!;
+      pairs.add(attrHash(key, value));
       tagCols[0]!.push(seqOf[batch.tagSpan[t]!]!);
       tagCols[1]!.push(keyId);
-      tagCols[2]!.push(batch.tagValues[t]!);
+      tagCols[2]!.push(value);
       tagCols[3]!.push(batch.tagTypes[t]!);
       tagCols[4]!.push(batch.tagPos[t]!);
       const bytes = raw.get(t);
       tagCols[5]!.push(bytes ? new DuckDBBlobValue(bytes) : null);
     }
   }
-  const rangeCols: DuckDBValue[][] = [[], [], []];
+  const firstSeq = p.seq + 1n;
+  const indexCols: DuckDBValue[][] = [[...pairs], new Array<DuckDBValue>(pairs.size).fill(firstSeq), new Array<DuckDBValue>(pairs.size).fill(seq)];
+  const rangeCols: DuckDBValue[][] = [[], [], [], []];
   for (const [traceId, [min, max]] of ranges) {
-    rangeCols[0]!.push(traceId);
-    rangeCols[1]!.push(min);
-    rangeCols[2]!.push(max);
+    rangeCols[0]!.push(Number(traceId & 0xffffffffn));
+    rangeCols[1]!.push(traceId);
+    rangeCols[2]!.push(min);
+    rangeCols[3]!.push(max);
   }
   const resCols: DuckDBValue[][] = [[], [], [], []];
   const resTagCols: DuckDBValue[][] = [[], [], []];
@@ -193,6 +206,7 @@ export async function appendToPartition(conn: DuckDBConnection, p: Partition, ba
     await appendColumns(conn, p, 'spans', spanCols);
     await appendColumns(conn, p, 'span_attrs', tagCols);
     await appendColumns(conn, p, 'trace_ranges', rangeCols);
+    await appendColumns(conn, p, 'attr_index', indexCols);
     await appendColumns(conn, p, 'resources', resCols);
     await appendColumns(conn, p, 'resource_tags', resTagCols);
     await appendColumns(conn, p, 'scopes', scopeCols);
@@ -216,6 +230,9 @@ export async function appendToPartition(conn: DuckDBConnection, p: Partition, ba
   }
   // Only now, once the rows are durable, does the writer's memory of the partition change.
   p.seq = seq;
+  if (minStart !== undefined && maxStart !== undefined) {
+    p.starts = p.starts ? [p.starts[0] < minStart ? p.starts[0] : minStart, p.starts[1] > maxStart ? p.starts[1] : maxStart] : [minStart, maxStart];
+  }
   for (const [h, no] of newResources) p.resources.set(h, no);
   for (const [h, no] of newScopes) p.scopes.set(h, no);
   for (const k of newOps.keys()) p.operations.add(k);

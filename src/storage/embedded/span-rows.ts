@@ -64,6 +64,11 @@ export class SpanRowDecoder {
     return out;
   }
 
+  /** Whether the resource or scope with this content hash is decoded already (its row's data is then not needed). */
+  has(table: 'resources' | 'scopes', hash: bigint): boolean {
+    return (table === 'resources' ? this.resources : this.scopes).has(hash);
+  }
+
   /** Forgets decoded resources and scopes when there are many (call between queries, never during one). */
   trim(): void {
     if (this.resources.size > 10_000) this.resources = new Map();

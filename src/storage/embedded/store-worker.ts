@@ -6,10 +6,12 @@ import type { DependencyLink, Operation, TraceQuery } from '../api/query.ts';
 import type { Span, SpanKind } from '../../model/span.ts';
 import type { EncodedBatch } from './batch-encoder.ts';
 import { PartitionSet, type Log, type Partition } from './partition-set.ts';
-import { dependenciesSql, findTraceIdsSql, operationsSql, servicesSql, type Sql } from './query-sql.ts';
+import { dependenciesSql, operationsSql, servicesSql, type Sql } from './query-sql.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { appendToPartition } from './span-appender.ts';
 import { SpanRowDecoder } from './span-rows.ts';
 import { readTraces, type Run } from './trace-reader.ts';
+import { searchTraceIds } from './trace-search.ts';
 import type { WorkerMessage, WorkerRequest, WorkerSettings } from './worker-protocol.ts';
 
 /**
@@ -25,6 +27,7 @@ const send = (m: WorkerMessage) => port.postMessage(m);
 const log: Log = (level, msg, fields) => send({ op: 'log', level, msg, ...(fields ? { fields } : {}) });
 
 let instance: DuckDBInstance;
+let unlock: (() => void) | undefined;
 let sweepTimer: NodeJS.Timeout | undefined;
 let writeConn: DuckDBConnection;
 let partitions: PartitionSet;
@@ -40,6 +43,7 @@ function serial<T>(fn: () => Promise<T>): Promise<T> {
 
 async function init(): Promise<void> {
   mkdirSync(settings.dataDir, { recursive: true });
+  unlock = lockDataDir(settings.dataDir);
   instance = await DuckDBInstance.create(':memory:', {
     threads: String(settings.threads),
     memory_limit: settings.memoryLimit,
@@ -122,14 +126,14 @@ let busyReads = 0;
  * retention drop waits. A body may run several queries; `part` numbers in
  * its SQL index `aliases`.
  */
-async function withParts<T>(min: bigint | undefined, max: bigint | undefined, body: (aliases: string[], run: Run) => Promise<T>, empty: T, retry = true): Promise<T> {
+async function withParts<T>(min: bigint | undefined, max: bigint | undefined, body: (aliases: string[], run: Run, parts: Partition[]) => Promise<T>, empty: T, retry = true): Promise<T> {
   const parts: Partition[] = partitions.acquire(min, max);
   busyReads++;
   let corrupt: { part: Partition; reason: string }[] = [];
   try {
     if (parts.length === 0) return empty;
     try {
-      return await onConnection((run) => body(parts.map((p) => p.alias), run));
+      return await onConnection((run) => body(parts.map((p) => p.alias), run, parts));
     } catch (err) {
       if (!retry || !isCorruption(err)) throw err;
       corrupt = await findCorrupt(parts, body);
@@ -149,12 +153,28 @@ function read<T>(min: bigint | undefined, max: bigint | undefined, build: (alias
   return withParts(min, max, async (aliases, run) => use(await run(build(aliases))), empty);
 }
 
+/**
+ * Runs `fn` with a Run of its own: each query takes an idle connection of
+ * this read (opening one when all are busy), so a read may run queries
+ * concurrently with Promise.all. The connections close when `fn` ends.
+ */
 async function onConnection<T>(fn: (run: Run) => Promise<T>): Promise<T> {
-  const conn = await instance.connect();
+  const idle: DuckDBConnection[] = [];
+  const all: DuckDBConnection[] = [];
+  const run: Run = async (sql) => {
+    if (!sql) return [];
+    const conn = idle.pop() ?? (await instance.connect());
+    if (!all.includes(conn)) all.push(conn);
+    try {
+      return (await conn.runAndReadAll(sql.text, sql.params)).getRows();
+    } finally {
+      idle.push(conn);
+    }
+  };
   try {
-    return await fn(async (sql) => (sql ? (await conn.runAndReadAll(sql.text, sql.params)).getRows() : []));
+    return await fn(run);
   } finally {
-    conn.closeSync();
+    for (const conn of all) conn.closeSync();
   }
 }
 
@@ -163,11 +183,11 @@ function isCorruption(err: unknown): boolean {
 }
 
 /** Repeats a failed read on each partition alone to learn which ones are damaged. */
-async function findCorrupt<T>(parts: Partition[], body: (aliases: string[], run: Run) => Promise<T>): Promise<{ part: Partition; reason: string }[]> {
+async function findCorrupt<T>(parts: Partition[], body: (aliases: string[], run: Run, parts: Partition[]) => Promise<T>): Promise<{ part: Partition; reason: string }[]> {
   const out: { part: Partition; reason: string }[] = [];
   for (const part of parts) {
     try {
-      await onConnection((run) => body([part.alias], run));
+      await onConnection((run) => body([part.alias], run, [part]));
     } catch (err) {
       if (isCorruption(err)) out.push({ part, reason: (err as Error).message });
     }
@@ -182,7 +202,7 @@ async function traces(ids: bigint[], min?: bigint, max?: bigint): Promise<Span[]
   const spans = await withParts(
     min,
     max,
-    (aliases, run) => readTraces(aliases, run, ids, decoder),
+    (_, run, parts) => readTraces(parts, run, ids, decoder),
     [] as Span[],
   );
   if (busyReads === 0) decoder.trim();
@@ -191,7 +211,7 @@ async function traces(ids: bigint[], min?: bigint, max?: bigint): Promise<Span[]
 
 function findTraceIds(q: TraceQuery): Promise<bigint[]> {
   if (q.limit <= 0) return Promise.resolve([]);
-  return read(q.startTimeMin, q.startTimeMax, (aliases) => findTraceIdsSql(aliases, q), (rows) => rows.map((r) => r[0] as bigint), []);
+  return withParts(q.startTimeMin, q.startTimeMax, (_, run, parts) => searchTraceIds(parts, run, q), []);
 }
 
 const hex = (id: bigint) => id.toString(16).padStart(32, '0');
@@ -245,6 +265,7 @@ async function handle(req: WorkerRequest): Promise<unknown> {
         await partitions.closeAll();
         writeConn.closeSync();
         instance.closeSync();
+        unlock?.();
       });
   }
 }
@@ -269,5 +290,8 @@ port.on('message', (req: WorkerRequest) => {
 
 init().then(
   () => send({ op: 'ready', damaged: partitions.damaged }),
-  (err: unknown) => send({ op: 'failed', message: err instanceof Error ? err.message : String(err) }),
+  (err: unknown) => {
+    unlock?.();
+    send({ op: 'failed', message: err instanceof Error ? err.message : String(err) });
+  },
 );

@@ -1,6 +1,8 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { Span } from '../../model/span.ts';
-import { attrsOfSpansSql, blobsSql, spansInRangesSql, traceRangesSql, type SeqRanges, type Sql } from './query-sql.ts';
+import { mergeRanges } from './seq-ranges.ts';
+import { attrsInRangesSql, blobsSql, spansInRangesSql, traceRangesSql, type SeqRanges, type Sql } from './query-sql.ts';
+import type { Partition } from './partition-set.ts';
 import { SpanRowDecoder, type TraceRows } from './span-rows.ts';
 
 /** Runs one query on the read's connection (nothing to run: no rows). */
@@ -11,18 +13,57 @@ export type Run = (sql: Sql | undefined) => Promise<DuckDBValue[][]>;
  * they are (the small trace_ranges table), their span rows in those seq
  * ranges, then those spans' attribute rows, resources and scopes.
  */
-export async function readTraces(aliases: string[], run: Run, ids: bigint[], decoder: SpanRowDecoder): Promise<Span[]> {
+export async function readTraces(parts: readonly Partition[], run: Run, ids: bigint[], decoder: SpanRowDecoder): Promise<Span[]> {
+  const aliases = parts.map((p) => p.alias);
   const where = await run(traceRangesSql(aliases, ids));
   if (where.length === 0) return [];
-  const spanRows = await run(spansInRangesSql(aliases, seqRanges(where, 0, 2, 3), ids));
+  const ranges = seqRanges(where, 0, 2, 3);
+  // Two queries at once: `run` gives each running query a connection of its own.
+  const [spanRows, attrs] = await Promise.all([run(spansInRangesSql(aliases, ranges, ids)), run(attrsInRangesSql(aliases, ranges, ids))]);
   if (spanRows.length === 0) return [];
   const rows: TraceRows = {
     spans: spanRows,
-    attrs: await run(attrsOfSpansSql(aliases, seqsByPart(spanRows))),
-    resources: await run(blobsSql(aliases, 'resources', SpanRowDecoder.wanted(spanRows, 13))),
-    scopes: await run(blobsSql(aliases, 'scopes', SpanRowDecoder.wanted(spanRows, 14))),
+    attrs,
+    resources: await blobRows(parts, run, 'resources', SpanRowDecoder.wanted(spanRows, 13), decoder),
+    scopes: await blobRows(parts, run, 'scopes', SpanRowDecoder.wanted(spanRows, 14), decoder),
   };
   return decoder.decode(rows, new Set(ids));
+}
+
+// Partition-local number -> content hash, inverted from the writer's maps (numbers are dense from 0).
+const numbered = new WeakMap<ReadonlyMap<bigint, number>, bigint[]>();
+function hashesByNumber(byHash: ReadonlyMap<bigint, number>): bigint[] {
+  let list = numbered.get(byHash);
+  if (!list || list.length !== byHash.size) {
+    list = new Array<bigint>(byHash.size);
+    for (const [hash, no] of byHash) list[no] = hash;
+    numbered.set(byHash, list);
+  }
+  return list;
+}
+
+/**
+ * The (part, id, hash, data) rows of the resources or scopes the spans name.
+ * The writer's memory knows every committed number's content hash, so only
+ * the ones the decoder has not decoded yet are read (data NULL for the rest).
+ */
+async function blobRows(parts: readonly Partition[], run: Run, table: 'resources' | 'scopes', wanted: Map<number, number[]>, decoder: SpanRowDecoder): Promise<DuckDBValue[][]> {
+  const rows: DuckDBValue[][] = [];
+  const missing = new Map<number, number[]>();
+  for (const [part, numbers] of wanted) {
+    const hashes = hashesByNumber(parts[part]![table]);
+    for (const no of numbers) {
+      const hash = hashes[no];
+      if (hash !== undefined && decoder.has(table, hash)) rows.push([part, no, hash, null]);
+      else {
+        let list = missing.get(part);
+        if (!list) missing.set(part, (list = []));
+        list.push(no);
+      }
+    }
+  }
+  if (missing.size > 0) rows.push(...(await run(blobsSql(parts.map((p) => p.alias), table, missing))));
+  return rows;
 }
 
 /** Seq ranges per partition, merged and sorted, from rows whose columns `partCol`, `fromCol`, `toCol` hold them. */
@@ -34,27 +75,6 @@ function seqRanges(rows: DuckDBValue[][], partCol: number, fromCol: number, toCo
     if (!list) byPart.set(part, (list = []));
     list.push([r[fromCol] as bigint, r[toCol] as bigint]);
   }
-  for (const [part, list] of byPart) {
-    list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    const merged: [bigint, bigint][] = [];
-    for (const [a, b] of list) {
-      const last = merged[merged.length - 1];
-      if (last && a <= last[1] + 1n) last[1] = b > last[1] ? b : last[1];
-      else merged.push([a, b]);
-    }
-    byPart.set(part, merged);
-  }
+  for (const [part, list] of byPart) byPart.set(part, mergeRanges(list));
   return byPart;
-}
-
-/** The seq (column 1) of each row, by partition (column 0). */
-function seqsByPart(rows: DuckDBValue[][]): Map<number, bigint[]> {
-  const out = new Map<number, bigint[]>();
-  for (const r of rows) {
-    const part = r[0] as number;
-    let list = out.get(part);
-    if (!list) out.set(part, (list = []));
-    list.push(r[1] as bigint);
-  }
-  return out;
 }
