@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { ConfigError, resolveConfig } from '../config/load.ts';
-import { OPTIONS } from '../config/options.ts';
+import { OPTIONS, valueName } from '../config/options.ts';
 import { loadMeshConfig } from '../mesh/config.ts';
 import { startLoad, type LoadGenerator } from '../mesh/load-generator.ts';
 import { assignPorts, Mesh } from '../mesh/mesh.ts';
@@ -42,7 +42,7 @@ export function registerDemoCommand(program: Command): void {
   cmd.addOption(new Option('--config <file>', 'Waymark YAML configuration file').env('WAYMARK_CONFIG'));
   // Every all-in-one flag, passed on to the Waymark it starts.
   for (const opt of OPTIONS.filter((o) => o.roles.includes('all-in-one'))) {
-    cmd.addOption(new Option(`--${opt.flag} <${opt.kind === 'string' ? 'value' : 'n'}>`, `${opt.description} [all-in-one]`));
+    cmd.addOption(new Option(`--${opt.flag} <${valueName(opt)}>`, `${opt.description} [all-in-one]`));
   }
   cmd.action(async (opts: Record<string, string | undefined>, command: Command) => {
     const flags: Record<string, string> = {};

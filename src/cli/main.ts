@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { Waymark } from '../app/waymark.ts';
 import { ConfigError, resolveConfig } from '../config/load.ts';
-import { OPTIONS, type Role } from '../config/options.ts';
+import { OPTIONS, valueName, type Role } from '../config/options.ts';
 import { createTelemetry } from '../observability/telemetry.ts';
 import { registerMeshCommands } from './mesh-command.ts';
 
@@ -20,7 +20,7 @@ export function buildProgram(run: (role: Role, flags: Record<string, string>, co
     const cmd = program.command(role, { isDefault: role === 'all-in-one' }).description(summary);
     cmd.addOption(new Option('--config <file>', 'YAML configuration file (flags > environment > file > defaults)').env('WAYMARK_CONFIG'));
     for (const opt of OPTIONS.filter((o) => o.roles.includes(role))) {
-      cmd.addOption(new Option(`--${opt.flag} <${opt.kind === 'string' ? 'value' : 'n'}>`, `${opt.description} [env ${opt.env}]`).default(opt.default));
+      cmd.addOption(new Option(`--${opt.flag} <${valueName(opt)}>`, `${opt.description} [env ${opt.env}]`).default(opt.default));
     }
     cmd.action(async (opts: Record<string, unknown>, command: Command) => {
       const flags: Record<string, string> = {};

@@ -18,7 +18,7 @@ export interface WaymarkConfig {
   storage: {
     type: string;
     memory: { maxTraces: number };
-    embedded: { dataDir: string; retention: string; maxDiskBytes: number; partitionWidth: string };
+    embedded: { dataDir: string; retention: string; maxDiskBytes: number; memoryLimit: string; partitionWidth: string };
   };
   query: { port: number; grpcPort: number; basePath: string; maxClockSkewAdjust: string };
   admin: { port: number };

@@ -67,11 +67,18 @@ function readYaml(file: string): [string, unknown][] {
   return out;
 }
 
+/** Sizes as DuckDB reads them. */
+const SIZE = /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
+
 function coerce(opt: OptionSpec, raw: unknown, from: string): number | string {
   if (opt.kind === 'duration') {
     const ns = parseGoDuration(String(raw));
     if (ns === undefined || ns < 0n) throw new ConfigError(`${from}: "${String(raw)}" is not a duration such as 72h, 30m or 1.5s`);
     return String(raw);
+  }
+  if (opt.kind === 'size') {
+    if (!SIZE.test(String(raw).trim())) throw new ConfigError(`${from}: "${String(raw)}" is not a size such as 256MB or 1GB`);
+    return String(raw).trim();
   }
   if (opt.kind === 'string') {
     if (typeof raw !== 'string' && typeof raw !== 'number') throw new ConfigError(`${from}: expected a string`);

@@ -7,8 +7,8 @@ export interface OptionSpec {
   path: string;
   flag: string;
   env: string;
-  /** `duration` is a Go duration string ("72h", "1.5s"), checked at start-up and kept as text. */
-  kind: 'port' | 'int' | 'string' | 'duration';
+  /** `duration` is a Go duration string ("72h", "1.5s"), `size` a byte size ("256MB"); both checked at start-up and kept as text. */
+  kind: 'port' | 'int' | 'string' | 'duration' | 'size';
   default: number | string;
   description: string;
   /** Subcommands that use it. */
@@ -16,6 +16,11 @@ export interface OptionSpec {
 }
 
 export type Role = 'all-in-one' | 'collector' | 'query' | 'agent';
+
+/** The placeholder of the option's value in help text: `--retention <duration>`. */
+export function valueName(opt: OptionSpec): string {
+  return opt.kind === 'port' || opt.kind === 'int' ? 'n' : opt.kind === 'string' ? 'value' : opt.kind;
+}
 const ALL: readonly Role[] = ['all-in-one', 'collector', 'query', 'agent'];
 const INGEST: readonly Role[] = ['all-in-one', 'collector', 'agent'];
 const STORE: readonly Role[] = ['all-in-one', 'collector', 'query'];
@@ -44,6 +49,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   o('storage.embedded.dataDir', 'data-dir', 'string', './data', 'embedded store: directory of its partition files', STORE),
   o('storage.embedded.retention', 'retention', 'duration', '168h', 'embedded store: how long spans are kept, a Go duration; whole partition files are deleted', STORE),
   o('storage.embedded.maxDiskBytes', 'max-disk', 'int', 0, 'embedded store: drop the oldest data beyond this many bytes on disk (0: no cap)', STORE),
+  o('storage.embedded.memoryLimit', 'store-memory', 'size', '256MB', "embedded store: memory DuckDB may use for its buffers and unwritten data (a size like 256MB or 1GB); the process's RSS is roughly this plus the ingest queue", STORE),
   o('storage.embedded.partitionWidth', 'partition-width', 'duration', '24h', 'embedded store: span start time covered by one partition file (whole seconds); retention and the disk cap delete whole files', STORE),
   o('query.port', 'query-port', 'port', 16686, 'query HTTP port: Jaeger API, api_v3 (0 disables)', QUERY),
   o('query.grpcPort', 'query-grpc-port', 'port', 16685, 'query gRPC port: jaeger.api_v2/api_v3 QueryService (0 disables)', QUERY),

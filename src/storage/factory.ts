@@ -21,6 +21,7 @@ export async function openStorage(config: WaymarkConfig['storage'], logger?: Log
         retention: parseGoDuration(config.embedded.retention)!,
         ...(config.embedded.maxDiskBytes > 0 ? { maxDiskBytes: config.embedded.maxDiskBytes } : {}),
         partitionWidth: parseGoDuration(config.embedded.partitionWidth)!,
+        memoryLimit: config.embedded.memoryLimit,
         ...(metrics ? { metrics } : {}),
       });
     default:

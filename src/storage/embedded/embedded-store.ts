@@ -19,7 +19,7 @@ export interface EmbeddedStoreOptions {
   /** Span start time covered by one partition file, ns; whole seconds. Default: one day. */
   partitionWidth?: bigint;
   logger?: Logger;
-  /** DuckDB's memory limit (e.g. "512MB"). Default 1GB. */
+  /** DuckDB's memory limit (e.g. "512MB"). Default 256MB. */
   memoryLimit?: string;
   /** Write-ahead log size that triggers a checkpoint into the partition file (DuckDB's checkpoint_threshold). Default 128MB. */
   checkpointThreshold?: string;
@@ -32,6 +32,9 @@ export interface EmbeddedStoreOptions {
 }
 
 const DAY_NS = 86_400_000_000_000n;
+// 1GB let RSS reach 1.5 GB at 10M spans in one partition (buffers kept for reads); 384MB ran
+// ingest and every query as fast, at 1.0 GB (docs/storage-embedded.md).
+const DEFAULT_MEMORY_LIMIT = '256MB';
 const INT64_MAX = 0x7fffffffffffffffn;
 const CLOSE_TIMEOUT_MS = 10_000;
 
@@ -67,12 +70,13 @@ export class EmbeddedStore implements StorageBackend, SpanWriter, SpanReader {
     const width = options.partitionWidth ?? DAY_NS;
     if (width < 1_000_000_000n || width % 1_000_000_000n !== 0n) throw new Error('embedded store: partition width must be a whole number of seconds');
     if (options.retention <= 0n) throw new Error('embedded store: retention must be positive');
+    const memoryLimit = options.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
     const settings: WorkerSettings = {
       dataDir: options.dataDir,
       retentionNs: options.retention,
       ...(options.maxDiskBytes !== undefined ? { maxDiskBytes: options.maxDiskBytes } : {}),
       partitionWidthNs: width,
-      memoryLimit: options.memoryLimit ?? '1GB',
+      memoryLimit,
       checkpointThreshold: options.checkpointThreshold ?? '128MB',
       threads: options.threads ?? 2,
       sweepIntervalMs: options.sweepIntervalMs ?? Math.min(60_000, Math.max(1000, Number(width / 10_000_000n))),
