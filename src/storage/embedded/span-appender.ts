@@ -62,8 +62,13 @@ async function appendColumns(conn: DuckDBConnection, p: Partition, table: Table,
       chunk.setColumnValues(c, from === 0 && n === rows ? col : col.slice(from, from + n));
     }
     appender.appendDataChunk(chunk);
+    // The appender is synchronous: let the worker's queries take their turn between chunks
+    // instead of waiting for a whole batch (about 50 chunks for 8192 spans).
+    await yieldToQueries();
   }
 }
+
+const yieldToQueries = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The partition's number for a content hash, numbering new ones after the known ones. */
 function localNumber(known: ReadonlyMap<bigint, number>, fresh: Map<bigint, number>, hash: bigint): number {
