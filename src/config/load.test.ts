@@ -64,7 +64,7 @@ test('bad values name their source', () => {
   assert.throws(() => resolveConfig({ flags: { 'queue.capacitySpans': '-1' }, env: {} }), /--queue-size: "-1" is not a non-negative integer/);
   assert.throws(() => resolveConfig({ flags: { 'storage.embedded.memoryLimit': 'lots' }, env: {} }), /--store-memory: "lots" is not a size such as 256MB or 1GB/);
   assert.equal(resolveConfig({ flags: {}, env: { WAYMARK_STORE_MEMORY: '1GB' } }).storage.embedded.memoryLimit, '1GB');
-  assert.equal(resolveConfig({ flags: {}, env: {} }).storage.embedded.memoryLimit, '256MB');
+  assert.equal(resolveConfig({ flags: {}, env: {} }).storage.embedded.memoryLimit, '512MB');
   const file = yamlFile('query:\n  prot: 1\n');
   assert.throws(() => resolveConfig({ flags: {}, env: {}, configFile: file }), (e: Error) => e instanceof ConfigError && /unknown setting "query.prot"/.test(e.message));
 });

@@ -19,7 +19,7 @@ export interface EmbeddedStoreOptions {
   /** Span start time covered by one partition file, ns; whole seconds. Default: one day. */
   partitionWidth?: bigint;
   logger?: Logger;
-  /** DuckDB's memory limit (e.g. "512MB"). Default 256MB. */
+  /** DuckDB's memory limit (e.g. "1GB"). Default 512MB. */
   memoryLimit?: string;
   /** Write-ahead log size that triggers a checkpoint into the partition file (DuckDB's checkpoint_threshold). Default 128MB. */
   checkpointThreshold?: string;
@@ -32,9 +32,10 @@ export interface EmbeddedStoreOptions {
 }
 
 const DAY_NS = 86_400_000_000_000n;
-// 1GB let RSS reach 1.5 GB at 10M spans in one partition (buffers kept for reads); 384MB ran
-// ingest and every query as fast, at 1.0 GB (docs/storage-embedded.md).
-const DEFAULT_MEMORY_LIMIT = '256MB';
+// 1GB let RSS reach 1.5 GB at 10M spans in one partition (buffers kept for reads). 256MB
+// failed queries with "Out of Memory" while up to 128MB of WAL (checkpoint_threshold) waited
+// in memory uncompressed. See docs/storage-embedded.md.
+const DEFAULT_MEMORY_LIMIT = '512MB';
 const INT64_MAX = 0x7fffffffffffffffn;
 const CLOSE_TIMEOUT_MS = 10_000;
 
