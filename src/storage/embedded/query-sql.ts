@@ -22,7 +22,7 @@ const STATUS_ERROR = StatusCode.ERROR;
 /** One partition to search, and the seq ranges its matches must lie in (undefined: anywhere). */
 export interface SearchTarget {
   alias: string;
-  ranges?: [bigint, bigint][];
+  ranges?: Ranges;
 }
 
 /**

@@ -18,8 +18,9 @@ export async function readTraces(parts: readonly Partition[], run: Run, ids: big
   const where = await run(traceRangesSql(aliases, ids));
   if (where.length === 0) return [];
   const ranges = seqRanges(where, 0, 2, 3);
-  // Two queries at once: `run` gives each running query a connection of its own.
-  const [spanRows, attrs] = await Promise.all([run(spansInRangesSql(aliases, ranges, ids)), run(attrsInRangesSql(aliases, ranges, ids))]);
+  // Two queries at once: `run` gives each running query a connection of its own. Both settle
+  // before a failure is thrown, so no connection is closed under a running query.
+  const [spanRows, attrs] = await bothSettled(run(spansInRangesSql(aliases, ranges, ids)), run(attrsInRangesSql(aliases, ranges, ids)));
   if (spanRows.length === 0) return [];
   const rows: TraceRows = {
     spans: spanRows,
@@ -28,6 +29,13 @@ export async function readTraces(parts: readonly Partition[], run: Run, ids: big
     scopes: await blobRows(parts, run, 'scopes', SpanRowDecoder.wanted(spanRows, 14), decoder),
   };
   return decoder.decode(rows, new Set(ids));
+}
+
+async function bothSettled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [x, y] = await Promise.allSettled([a, b]);
+  if (x.status === 'rejected') throw x.reason;
+  if (y.status === 'rejected') throw y.reason;
+  return [x.value, y.value];
 }
 
 // Partition-local number -> content hash, inverted from the writer's maps (numbers are dense from 0).
