@@ -228,7 +228,7 @@ test('the production overlay keeps every object and only resizes', () => {
   const [c] = containers(get(production, 'Deployment', 'waymark'));
   assert.equal(argAfter(c!.args!, '--retention'), '168h');
   assert.equal(c!.resources!.limits!.memory, '4Gi');
-  assert.match(c!.env!.find((e) => e.name === 'NODE_OPTIONS')!.value!, /max-old-space-size=3072/);
+  assert.match(c!.env!.find((e) => e.name === 'NODE_OPTIONS')!.value!, /max-old-space-size=2560/);
   assert.equal(get(production, 'PersistentVolumeClaim', 'waymark-data').spec.resources.requests.storage, '100Gi');
   const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   for (const src of [base, production]) {
