@@ -16,7 +16,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../test/support/ports.ts';
-import { exitOf, waitHealthy, type Peer } from './peer.ts';
+import { exitOf, stopChild, sumMetric, waitHealthy, type Peer } from './peer.ts';
 
 const JAEGER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../jaeger');
 export const JAEGER_BIN = path.join(JAEGER_DIR, 'bin/jaeger');
@@ -120,20 +120,7 @@ exporters:
     dataDir: store.kind === 'badger' ? store.dir : undefined,
     configFile,
     output: () => out,
-    async storedSpans() {
-      const text = await (await fetch(metricsUrl)).text();
-      let sum = 0;
-      for (const line of text.split('\n')) {
-        if (/^otelcol_exporter_sent_spans(_total)?\{.*exporter="jaeger_storage_exporter"/.test(line)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-      }
-      return sum;
-    },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    storedSpans: () => sumMetric(metricsUrl, /^otelcol_exporter_sent_spans(_total)?\{.*exporter="jaeger_storage_exporter"/),
+    stop: () => stopChild(child, exited),
   };
 }

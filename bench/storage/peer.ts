@@ -29,6 +29,23 @@ export function exitOf(child: ChildProcess): Promise<void> {
   });
 }
 
+/** The sum of the Prometheus samples whose line matches `series`. */
+export async function sumMetric(url: string, series: RegExp): Promise<number> {
+  const text = await (await fetch(url)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) if (series.test(line)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  return sum;
+}
+
+/** SIGTERM (stores flush and close), SIGKILL after two minutes. */
+export async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 export async function waitHealthy(child: ChildProcess, url: string, output: () => string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -61,20 +78,7 @@ export async function startWaymarkEmbedded(name: string, dataDir: string, extraA
     queryUrl: w.queryUrl,
     dataDir,
     output: w.output,
-    async storedSpans() {
-      const text = await (await fetch(`${w.adminUrl}/metrics`)).text();
-      let sum = 0;
-      for (const line of text.split('\n')) {
-        if (line.startsWith('waymark_storage_written_spans_total')) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-      }
-      return sum;
-    },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    storedSpans: () => sumMetric(`${w.adminUrl}/metrics`, /^waymark_storage_written_spans_total/),
+    stop: () => stopChild(child, exited),
   };
 }

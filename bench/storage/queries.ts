@@ -25,8 +25,9 @@ export const QUERY_LABELS: Record<QueryKey, string> = {
 
 export const QUERY_KEYS = Object.keys(QUERY_LABELS) as QueryKey[];
 
-const SERVICES = ['frontend', 'cart', 'payment', 'product-catalog', 'shipping', 'currency'];
-const OPERATIONS: [string, string, string][] = [
+/** Services and (service, operation, min duration) triples the searches cycle through; store-only.ts uses them too. */
+export const SERVICES = ['frontend', 'cart', 'payment', 'product-catalog', 'shipping', 'currency'];
+export const OPERATIONS: [string, string, string][] = [
   ['checkout', 'shop.CheckoutService/PlaceOrder', '30ms'],
   ['product-catalog', 'shop.ProductCatalogService/GetProduct', '20ms'],
   ['cart', 'shop.CartService/GetCart', '20ms'],

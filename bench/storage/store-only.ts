@@ -15,9 +15,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { parseGoDuration } from '../../src/model/time.ts';
 import type { TraceQuery } from '../../src/storage/api/query.ts';
 import { EmbeddedStore } from '../../src/storage/embedded/embedded-store.ts';
 import { ShopTraffic } from '../data/generator.ts';
+import { OPERATIONS, SERVICES } from './queries.ts';
 
 const { values } = parseArgs({
   options: {
@@ -94,14 +96,6 @@ async function time(name: string, fn: (i: number) => Promise<number>): Promise<v
   ms.sort((a, b) => a - b);
   console.log(`${name.padEnd(28)} p50 ${ms[Math.floor(n / 2)]!.toFixed(1).padStart(7)} ms  p99 ${ms[Math.floor(n * 0.99)]!.toFixed(1).padStart(7)} ms  (${(results / n).toFixed(1)} traces per answer)`);
 }
-const ops: [string, string, bigint][] = [
-  ['checkout', 'shop.CheckoutService/PlaceOrder', 30_000_000n],
-  ['product-catalog', 'shop.ProductCatalogService/GetProduct', 20_000_000n],
-  ['cart', 'shop.CartService/GetCart', 20_000_000n],
-  ['payment', 'shop.PaymentService/Charge', 30_000_000n],
-  ['frontend', 'GET /cart', 100_000_000n],
-];
-const services = ['frontend', 'cart', 'payment', 'product-catalog', 'shipping', 'currency'];
 const users = targets.filter((t) => t.user);
 const products = targets.filter((t) => t.product && t.method);
 await time('trace by ID', async (i) => {
@@ -110,10 +104,10 @@ await time('trace by ID', async (i) => {
   if (spans.length !== t.spans) throw new Error(`trace ${t.traceId}: ${spans.length} spans, expected ${t.spans}`);
   return 1;
 });
-await time('service', async (i) => (await store.findTraces({ ...base, service: services[i % services.length]! })).length);
+await time('service', async (i) => (await store.findTraces({ ...base, service: SERVICES[i % SERVICES.length]! })).length);
 await time('service + operation + duration', async (i) => {
-  const [service, operation, durationMin] = ops[i % ops.length]!;
-  return (await store.findTraces({ ...base, service, operation, durationMin })).length;
+  const [service, operation, min] = OPERATIONS[i % OPERATIONS.length]!;
+  return (await store.findTraces({ ...base, service, operation, durationMin: parseGoDuration(min)! })).length;
 });
 await time('one attribute', async (i) => (await store.findTraces({ ...base, service: 'frontend', tags: [{ key: 'app.user.id', op: 'equals', value: pick(users, i).user! }] })).length);
 await time('two attributes', async (i) => {

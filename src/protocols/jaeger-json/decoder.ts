@@ -6,7 +6,7 @@ import type { InstrumentationScope, Resource, Span, SpanEvent, SpanLink } from '
 import { NANOS_PER_MICRO } from '../../model/time.ts';
 import { keyValueToAttribute } from './key-values.ts';
 import { applyOtelTags } from './otel-tags.ts';
-import { TAG } from './types.ts';
+import { REF_TYPE_ATTRIBUTE, REF_TYPE_CHILD_OF, REF_TYPE_FOLLOWS_FROM, TAG } from './types.ts';
 
 /** Traces in one document; a downloaded file is small, a hostile one must still stop somewhere. */
 const MAX_SPANS = 1_000_000;
@@ -101,7 +101,7 @@ function references(raw: unknown, traceId: string, where: string): { parentSpanI
       traceId: refTrace,
       spanId: refSpan,
       traceState: '',
-      attributes: [{ key: TAG.refType, value: type === 'CHILD_OF' ? 'child_of' : 'follows_from' }],
+      attributes: [{ key: REF_TYPE_ATTRIBUTE, value: type === 'CHILD_OF' ? REF_TYPE_CHILD_OF : REF_TYPE_FOLLOWS_FROM }],
       droppedAttributesCount: 0,
       flags: 0,
     });

@@ -3,7 +3,7 @@ import type { Resource, Span } from '../../model/span.ts';
 import { NANOS_PER_MICRO } from '../../model/time.ts';
 import { attributesToKeyValues } from './key-values.ts';
 import { spanTags } from './otel-tags.ts';
-import { TAG, type JaegerKeyValue, type JaegerLog, type JaegerProcess, type JaegerReference, type JaegerSpan, type JaegerTrace } from './types.ts';
+import { REF_TYPE_ATTRIBUTE, REF_TYPE_CHILD_OF, TAG, type JaegerKeyValue, type JaegerLog, type JaegerProcess, type JaegerReference, type JaegerSpan, type JaegerTrace } from './types.ts';
 
 /** A span as the query layer hands it over: adjusters may attach warnings. */
 export type SpanWithWarnings = Span & { readonly warnings?: readonly string[] };
@@ -50,7 +50,7 @@ function references(span: Span, traceID: string): JaegerReference[] {
   const refs: JaegerReference[] = [];
   if (span.parentSpanId !== '') refs.push({ refType: 'CHILD_OF', traceID, spanID: span.parentSpanId });
   for (const link of span.links) {
-    const childOf = link.attributes.some((a) => a.key === TAG.refType && a.value === 'child_of');
+    const childOf = link.attributes.some((a) => a.key === REF_TYPE_ATTRIBUTE && a.value === REF_TYPE_CHILD_OF);
     const linkTrace = shortTraceId(link.traceId);
     // A link that repeats the parent only says which kind of reference it is.
     if (span.parentSpanId !== '' && link.traceId === span.traceId && link.spanId === span.parentSpanId) {

@@ -55,15 +55,5 @@ export interface JaegerKeyValue {
   value: string | number | boolean;
 }
 
-/** Well-known tag keys OTLP constructs are carried in (as OpenTelemetry's Jaeger translator names them). */
-export const TAG = {
-  spanKind: 'span.kind',
-  error: 'error',
-  statusCode: 'otel.status_code',
-  statusDescription: 'otel.status_description',
-  scopeName: 'otel.scope.name',
-  scopeVersion: 'otel.scope.version',
-  traceState: 'w3c.tracestate',
-  event: 'event',
-  refType: 'opentracing.ref_type',
-} as const;
+/** The JSON model carries OTLP fields in the same tags as the Thrift and protobuf ones. */
+export { REF_TYPE_ATTRIBUTE, REF_TYPE_CHILD_OF, REF_TYPE_FOLLOWS_FROM, TAG } from '../jaeger/jaeger-span.ts';

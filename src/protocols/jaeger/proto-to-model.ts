@@ -1,10 +1,10 @@
 import { PermanentError, errorMessage } from '../../component/errors.ts';
 import type { Attribute } from '../../model/attributes.ts';
-import { InvalidIdError, spanIdFromBytes, traceIdFromBytes } from '../../model/ids.ts';
+import { spanIdFromBytes, traceIdFromBytes } from '../../model/ids.ts';
 import type { Resource, Span } from '../../model/span.ts';
 import type { JaegerSpanParts } from './jaeger-span.ts';
 import { JaegerProto, ValueType, int64ToBigInt, timestampToNanos, type ProtoBatch, type ProtoKeyValue, type ProtoProcess, type ProtoSpan } from './proto.ts';
-import { SpanBuilder, resourceFromProcess } from './span-builder.ts';
+import { SpanBuilder, resourceFromProcess, withContext } from './span-builder.ts';
 
 const EMPTY = new Uint8Array(0);
 
@@ -90,11 +90,3 @@ function keyValueValue(kv: ProtoKeyValue, where: string): Attribute['value'] {
   }
 }
 
-function withContext<T>(where: string, f: () => T): T {
-  try {
-    return f();
-  } catch (err) {
-    if (err instanceof InvalidIdError) throw new InvalidIdError(`${where}: ${err.message}`);
-    throw err;
-  }
-}

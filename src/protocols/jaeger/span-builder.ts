@@ -1,6 +1,7 @@
 import { PermanentError } from '../../component/errors.ts';
 import type { Attribute } from '../../model/attributes.ts';
 import { EMPTY_SCOPE, makeResource, makeSpan } from '../../model/builders.ts';
+import { InvalidIdError } from '../../model/ids.ts';
 import { SpanKind, StatusCode, spanKindFromName, type InstrumentationScope, type Resource, type Span, type SpanEvent, type SpanLink } from '../../model/span.ts';
 import { REF_CHILD_OF, REF_TYPE_ATTRIBUTE, REF_TYPE_CHILD_OF, REF_TYPE_FOLLOWS_FROM, TAG, type JaegerRef, type JaegerSpanParts } from './jaeger-span.ts';
 
@@ -157,4 +158,14 @@ function logToEvent(l: { timeUnixNano: bigint; fields: Attribute[] }): SpanEvent
     else attributes.push(f);
   }
   return { timeUnixNano: l.timeUnixNano, name, attributes, droppedAttributesCount: 0 };
+}
+
+/** Runs an ID conversion, naming the span in the error when the ID is invalid. */
+export function withContext<T>(where: string, f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof InvalidIdError) throw new InvalidIdError(`${where}: ${err.message}`);
+    throw err;
+  }
 }

@@ -1,10 +1,10 @@
 import { PermanentError } from '../../component/errors.ts';
 import type { Attribute } from '../../model/attributes.ts';
-import { InvalidIdError, hexFromInt64Pair, normalizeParentSpanId, normalizeSpanId, normalizeTraceId } from '../../model/ids.ts';
+import { hexFromInt64Pair, normalizeParentSpanId, normalizeSpanId, normalizeTraceId } from '../../model/ids.ts';
 import type { Span } from '../../model/span.ts';
 import { NANOS_PER_MICRO } from '../../model/time.ts';
 import type { JaegerSpanParts } from './jaeger-span.ts';
-import { SpanBuilder, resourceFromProcess } from './span-builder.ts';
+import { SpanBuilder, resourceFromProcess, withContext } from './span-builder.ts';
 import type { ThriftBatch, ThriftSpan, ThriftTag } from './thrift-types.ts';
 
 /** jaeger.thrift TagType values. */
@@ -77,11 +77,3 @@ function hex64(v: bigint): string {
   return BigInt.asUintN(64, v).toString(16).padStart(16, '0');
 }
 
-function withContext<T>(where: string, f: () => T): T {
-  try {
-    return f();
-  } catch (err) {
-    if (err instanceof InvalidIdError) throw new InvalidIdError(`${where}: ${err.message}`);
-    throw err;
-  }
-}

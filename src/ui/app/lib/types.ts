@@ -42,18 +42,8 @@ export interface JaegerTrace {
   warnings?: string[] | null;
 }
 
-/** One row of `/api/v3/trace-summaries`. */
-export interface TraceSummary {
-  traceId: string;
-  rootServiceName: string;
-  rootOperationName: string;
-  minStartTimeUnixNano: string;
-  maxEndTimeUnixNano: string;
-  spanCount: number;
-  errorSpanCount: number;
-  orphanSpanCount: number;
-  services: { name: string; spanCount: number; errorSpanCount: number }[];
-}
+/** One row of `/api/v3/trace-summaries`: the server's own type. */
+export type { TraceSummary } from '../../../query/trace-summary.ts';
 
 export interface DependencyLink {
   parent: string;
