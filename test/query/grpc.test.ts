@@ -114,6 +114,35 @@ test('api_v3 FindTraces needs a window, matches attributes, refuses a structured
   await assert.rejects(stream(v3, 'FindTraces', { query: { ...window, filter: Buffer.from([10, 0]) } }), (e: grpc.ServiceError) => e.code === grpc.status.INVALID_ARGUMENT && /filter/.test(e.details));
 });
 
+// Jaeger's gogo-generated Go clients cannot leave a Timestamp or Duration out: unset ones go on
+// the wire as Go's zero time (0001-01-01T00:00:00Z) and an empty Duration. Both mean "unset".
+const GO_ZERO_TIME = { seconds: -62_135_596_800, nanos: 0 };
+const ZERO_DURATION = {};
+
+test('api_v3 reads zero durations and zero times as unset, as Jaeger does', async () => {
+  const window = { startTimeMin: ts(Date.now() - 3_600_000), startTimeMax: ts(Date.now()) };
+  const found = await stream<Span[]>(v3, 'FindTraces', { query: { serviceName: 'payments', ...window, durationMin: ZERO_DURATION, durationMax: ZERO_DURATION } });
+  assert.deepEqual(found.map((t) => t[0]!.traceId), [SMALL]);
+  const msgs = await stream<Span[]>(v3, 'GetTrace', { traceId: BIG, startTime: GO_ZERO_TIME, endTime: GO_ZERO_TIME });
+  assert.equal(msgs.flat().length, 25);
+  // A search's window is required: left at zero, it is refused.
+  for (const query of [{ ...window, startTimeMin: GO_ZERO_TIME }, { ...window, startTimeMax: GO_ZERO_TIME }]) {
+    const field = query.startTimeMin === GO_ZERO_TIME ? 'start_time_min' : 'start_time_max';
+    await assert.rejects(stream(v3, 'FindTraces', { query: { serviceName: 'payments', ...query } }), (e: grpc.ServiceError) => e.code === grpc.status.INVALID_ARGUMENT && e.details.includes(`query.${field}: is required`));
+  }
+  await assert.rejects(unary(v3, 'GetDependencies', { startTime: GO_ZERO_TIME, endTime: ts(Date.now()) }), (e: grpc.ServiceError) => e.code === grpc.status.INVALID_ARGUMENT && /start_time: is required/.test(e.details));
+});
+
+test('api_v2 reads zero durations and zero times as unset: its default window, the whole trace', async () => {
+  const zero = { startTimeMin: GO_ZERO_TIME, startTimeMax: GO_ZERO_TIME, durationMin: ZERO_DURATION, durationMax: ZERO_DURATION };
+  const chunks = await stream<any>(v2, 'FindTraces', { query: { serviceName: 'payments', ...zero } });
+  assert.deepEqual([...new Set(chunks.flatMap((c) => c.spans.map((s: any) => hex(s.traceId))))], [SMALL]);
+  const trace = await stream<any>(v2, 'GetTrace', { traceId: hexToBytes(BIG), startTime: GO_ZERO_TIME, endTime: GO_ZERO_TIME });
+  assert.equal(trace.flatMap((c) => c.spans).length, 25);
+  const deps = await unary<any>(v2, 'GetDependencies', { startTime: GO_ZERO_TIME, endTime: GO_ZERO_TIME });
+  assert.deepEqual(deps.dependencies.map((d: any) => [d.parent, d.child]), [['frontend', 'backend']]);
+});
+
 test('api_v3 GetServices, GetOperations, GetDependencies, FindTraceSummaries', async () => {
   assert.deepEqual((await unary<any>(v3, 'GetServices', {})).services, ['backend', 'frontend', 'payments']);
   assert.deepEqual((await unary<any>(v3, 'GetOperations', { service: 'payments' })).operations.map((o: any) => [o.name, o.spanKind]), [['charge', 'client']]);

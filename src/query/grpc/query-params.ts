@@ -1,7 +1,7 @@
 import { hexToBytes } from '../../model/ids.ts';
 import { nowNanos } from '../../model/time.ts';
 import { timestampToNanos, type ProtoTimestamp } from '../../protocols/jaeger/proto.ts';
-import type { TraceQuery } from '../../storage/api/query.ts';
+import type { TraceLookup, TraceQuery } from '../../storage/api/query.ts';
 import { BadParamError } from '../errors.ts';
 import { DEFAULT_LIMIT, DEFAULT_LOOKBACK_NANOS } from '../http/legacy-search-params.ts';
 
@@ -21,15 +21,46 @@ export interface ProtoTraceQuery {
 }
 
 /**
- * gRPC search parameters -> a TraceQuery. `requireWindow` (api_v3) makes the
+ * Go's zero time.Time, 0001-01-01T00:00:00Z, in nanoseconds since the epoch.
+ * Jaeger's gogo-generated Go clients (non-nullable stdtime fields) send it for
+ * every Timestamp the caller left unset.
+ */
+const GO_ZERO_TIME_NANOS = -62_135_596_800n * 1_000_000_000n;
+
+/** A Timestamp's nanoseconds, or undefined when unset: absent, or Go's zero time, as Jaeger reads it. */
+export function optionalTime(t: ProtoTimestamp | null | undefined): bigint | undefined {
+  if (!t) return undefined;
+  const ns = timestampToNanos(t);
+  return ns === GO_ZERO_TIME_NANOS ? undefined : ns;
+}
+
+/** A Duration's nanoseconds, or undefined when unset: absent or zero (gogo clients send an empty Duration), as Jaeger reads it. */
+export function optionalDuration(d: ProtoTimestamp | null | undefined): bigint | undefined {
+  const ns = d ? timestampToNanos(d) : 0n;
+  return ns === 0n ? undefined : ns;
+}
+
+/** GetTrace's lookup: the trace ID and whichever of its start/end bounds are set. */
+export function traceLookup(traceId: string, req: { startTime?: ProtoTimestamp | null; endTime?: ProtoTimestamp | null }): TraceLookup {
+  const lookup: TraceLookup = { traceId };
+  const startTime = optionalTime(req.startTime);
+  const endTime = optionalTime(req.endTime);
+  if (startTime !== undefined) lookup.startTime = startTime;
+  if (endTime !== undefined) lookup.endTime = endTime;
+  return lookup;
+}
+
+/**
+ * gRPC search parameters -> a TraceQuery. Zero times and durations are unset
+ * (optionalTime, optionalDuration). `requireWindow` (api_v3) makes the
  * start bounds mandatory and the upper one exclusive, as its IDL says;
  * api_v2 defaults to the last two days.
  */
 export function protoToTraceQuery(q: ProtoTraceQuery | null | undefined, requireWindow: boolean): { query: TraceQuery; raw: boolean } {
   if (!q) throw new BadParamError('query', 'missing query');
   if (q.filter && q.filter.length > 0) throw new BadParamError('query.filter', 'structured filters are not supported; use the predicate fields');
-  let min = q.startTimeMin ? timestampToNanos(q.startTimeMin) : undefined;
-  let max = q.startTimeMax ? timestampToNanos(q.startTimeMax) : undefined;
+  let min = optionalTime(q.startTimeMin);
+  let max = optionalTime(q.startTimeMax);
   if (requireWindow) {
     if (min === undefined) throw new BadParamError('query.start_time_min', 'is required');
     if (max === undefined) throw new BadParamError('query.start_time_max', 'is required');
@@ -49,8 +80,10 @@ export function protoToTraceQuery(q: ProtoTraceQuery | null | undefined, require
   };
   if (q.serviceName) query.service = q.serviceName;
   if (q.operationName) query.operation = q.operationName;
-  if (q.durationMin) query.durationMin = timestampToNanos(q.durationMin);
-  if (q.durationMax) query.durationMax = timestampToNanos(q.durationMax);
+  const durationMin = optionalDuration(q.durationMin);
+  const durationMax = optionalDuration(q.durationMax);
+  if (durationMin !== undefined) query.durationMin = durationMin;
+  if (durationMax !== undefined) query.durationMax = durationMax;
   if (query.durationMin !== undefined && query.durationMax !== undefined && query.durationMax < query.durationMin) {
     throw new BadParamError('query.duration_max', 'must not be less than query.duration_min');
   }

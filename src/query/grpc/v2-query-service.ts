@@ -4,14 +4,14 @@ import { SPAN_KIND_NAMES, type Span } from '../../model/span.ts';
 import { nowNanos } from '../../model/time.ts';
 import type { SpanWithWarnings } from '../../protocols/jaeger-json/encoder.ts';
 import { spansToJaegerProto } from '../../protocols/jaeger/model-to-proto.ts';
-import { grpcServiceDefinition, QueryService as ApiV2QueryService, timestampToNanos, type ProtoSpan, type ProtoTimestamp } from '../../protocols/jaeger/proto.ts';
+import { grpcServiceDefinition, QueryService as ApiV2QueryService, type ProtoSpan, type ProtoTimestamp } from '../../protocols/jaeger/proto.ts';
 import type { TraceLookup } from '../../storage/api/query.ts';
 import { BadParamError } from '../errors.ts';
 import { parseSpanKind } from '../http/legacy-search-params.ts';
 import type { QueryService } from '../query-service.ts';
 import { GrpcStatusError } from './grpc-errors.ts';
 import type { GrpcHandlers } from './handlers.ts';
-import { protoToTraceQuery, type ProtoTraceQuery } from './query-params.ts';
+import { optionalTime, protoToTraceQuery, traceLookup, type ProtoTraceQuery } from './query-params.ts';
 
 /** Jaeger sends a trace in chunks of this many spans. */
 export const SPANS_PER_CHUNK = 10;
@@ -49,8 +49,8 @@ export function apiV2QueryImplementation(svc: QueryService, h: GrpcHandlers): gr
       };
     }),
     GetDependencies: h.unary('GetDependencies', async (req: { startTime?: ProtoTimestamp | null; endTime?: ProtoTimestamp | null }) => {
-      const end = req.endTime ? timestampToNanos(req.endTime) : nowNanos();
-      const start = req.startTime ? timestampToNanos(req.startTime) : end - 24n * 3600n * 1_000_000_000n;
+      const end = optionalTime(req.endTime) ?? nowNanos();
+      const start = optionalTime(req.startTime) ?? end - 24n * 3600n * 1_000_000_000n;
       if (start > end) throw new BadParamError('start_time', 'must be before end_time');
       const links = await svc.getDependencies({ endTime: end, lookback: end - start });
       return { dependencies: links.map((l) => ({ parent: l.parent, child: l.child, callCount: l.callCount, source: '' })) };
@@ -60,10 +60,7 @@ export function apiV2QueryImplementation(svc: QueryService, h: GrpcHandlers): gr
 
 function lookupOf(req: GetTraceRequest): TraceLookup {
   if (!req.traceId || req.traceId.length === 0) throw new BadParamError('trace_id', 'uninitialized TraceID is not allowed');
-  const lookup: TraceLookup = { traceId: traceIdFromBytes(req.traceId) };
-  if (req.startTime) lookup.startTime = timestampToNanos(req.startTime);
-  if (req.endTime) lookup.endTime = timestampToNanos(req.endTime);
-  return lookup;
+  return traceLookup(traceIdFromBytes(req.traceId), req);
 }
 
 async function sendChunks(spans: SpanWithWarnings[], send: (m: { spans: ProtoSpan[] }) => Promise<void>): Promise<void> {

@@ -1,15 +1,14 @@
 import type * as grpc from '@grpc/grpc-js';
 import { SPAN_KIND_NAMES, type Span } from '../../model/span.ts';
 import { encodeTracesData } from '../../protocols/otlp/index.ts';
-import { grpcServiceDefinition, timestampToNanos, type ProtoTimestamp } from '../../protocols/jaeger/proto.ts';
-import type { TraceLookup } from '../../storage/api/query.ts';
+import { grpcServiceDefinition, type ProtoTimestamp } from '../../protocols/jaeger/proto.ts';
 import { BadParamError } from '../errors.ts';
 import { parseSpanKind } from '../http/legacy-search-params.ts';
 import { parseTraceIdParam } from '../http/params.ts';
 import type { QueryService } from '../query-service.ts';
 import { summarizeTrace } from '../trace-summary.ts';
 import type { GrpcHandlers } from './handlers.ts';
-import { protoToTraceQuery, type ProtoTraceQuery } from './query-params.ts';
+import { optionalTime, protoToTraceQuery, traceLookup, type ProtoTraceQuery } from './query-params.ts';
 import { ApiV3QueryService } from './v3/schema.ts';
 
 /** Traces are written straight from the model with the OTLP encoder: one TracesData per trace. */
@@ -31,9 +30,7 @@ interface GetTraceRequest {
 export function apiV3QueryImplementation(svc: QueryService, h: GrpcHandlers): grpc.UntypedServiceImplementation {
   return {
     GetTrace: h.serverStream('GetTrace', async (req: GetTraceRequest, send: (spans: Span[]) => Promise<void>) => {
-      const lookup: TraceLookup = { traceId: parseTraceIdParam('trace_id', req.traceId ?? '') };
-      if (req.startTime) lookup.startTime = timestampToNanos(req.startTime);
-      if (req.endTime) lookup.endTime = timestampToNanos(req.endTime);
+      const lookup = traceLookup(parseTraceIdParam('trace_id', req.traceId ?? ''), req);
       await send(await svc.getTrace(lookup, Boolean(req.rawTraces)));
     }),
     FindTraces: h.serverStream('FindTraces', async (req: { query?: ProtoTraceQuery | null }, send: (spans: Span[]) => Promise<void>) => {
@@ -47,10 +44,10 @@ export function apiV3QueryImplementation(svc: QueryService, h: GrpcHandlers): gr
       return { operations: ops.map((o) => ({ name: o.name, spanKind: SPAN_KIND_NAMES[o.spanKind] })) };
     }),
     GetDependencies: h.unary('GetDependencies', async (req: { startTime?: ProtoTimestamp | null; endTime?: ProtoTimestamp | null }) => {
-      if (!req.startTime) throw new BadParamError('start_time', 'is required');
-      if (!req.endTime) throw new BadParamError('end_time', 'is required');
-      const start = timestampToNanos(req.startTime);
-      const end = timestampToNanos(req.endTime);
+      const start = optionalTime(req.startTime);
+      const end = optionalTime(req.endTime);
+      if (start === undefined) throw new BadParamError('start_time', 'is required');
+      if (end === undefined) throw new BadParamError('end_time', 'is required');
       if (start > end) throw new BadParamError('start_time', 'must be before end_time');
       const links = await svc.getDependencies({ endTime: end, lookback: end - start });
       return { dependencies: links.map((l) => ({ parent: l.parent, child: l.child, callCount: l.callCount })) };
