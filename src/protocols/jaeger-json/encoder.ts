@@ -1,6 +1,7 @@
 import { shortTraceId } from '../../model/ids.ts';
 import type { Resource, Span } from '../../model/span.ts';
 import { NANOS_PER_MICRO } from '../../model/time.ts';
+import { jaegerFlags } from '../jaeger/jaeger-span.ts';
 import { attributesToKeyValues } from './key-values.ts';
 import { spanTags } from './otel-tags.ts';
 import { REF_TYPE_ATTRIBUTE, REF_TYPE_CHILD_OF, TAG, type JaegerKeyValue, type JaegerLog, type JaegerProcess, type JaegerReference, type JaegerSpan, type JaegerTrace } from './types.ts';
@@ -31,7 +32,7 @@ function spanToJaeger(span: SpanWithWarnings, processID: string): JaegerSpan {
   const out: JaegerSpan = {
     traceID,
     spanID: span.spanId,
-    flags: span.flags,
+    flags: jaegerFlags(span.flags),
     operationName: span.name,
     references: references(span, traceID),
     startTime: micros(span.startTimeUnixNano),
@@ -41,7 +42,7 @@ function spanToJaeger(span: SpanWithWarnings, processID: string): JaegerSpan {
     processID,
     warnings: span.warnings && span.warnings.length > 0 ? [...span.warnings] : null,
   };
-  if (span.flags === 0) delete out.flags;
+  if (out.flags === 0) delete out.flags;
   return out;
 }
 

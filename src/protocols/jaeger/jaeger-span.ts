@@ -33,6 +33,19 @@ export interface JaegerLog {
   fields: Attribute[];
 }
 
+/**
+ * The model's flags word -> Jaeger's span flags, for the query outputs. The
+ * word is OTLP's (W3C trace flags in bits 0-7, OTLP's is-remote bits 8-9) or,
+ * for spans received from Jaeger or Zipkin, their flags. Only the sampled bit
+ * means the same in both: W3C's 0x02 is "random" where Jaeger's is "debug",
+ * and bits 8-9 mean nothing to Jaeger (Jaeger v2's translator maps no flags).
+ */
+export function jaegerFlags(modelFlags: number): number {
+  return modelFlags & JAEGER_FLAG_SAMPLED;
+}
+
+const JAEGER_FLAG_SAMPLED = 0x01;
+
 export const REF_CHILD_OF = 0;
 export const REF_FOLLOWS_FROM = 1;
 

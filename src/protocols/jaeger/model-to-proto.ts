@@ -1,7 +1,7 @@
 import { attributeToString, type Attribute, type AttributeValue } from '../../model/attributes.ts';
 import { hexToBytes } from '../../model/ids.ts';
 import { SPAN_KIND_NAMES, SpanKind, StatusCode, type Resource, type Span } from '../../model/span.ts';
-import { REF_CHILD_OF, REF_FOLLOWS_FROM, REF_TYPE_ATTRIBUTE, REF_TYPE_CHILD_OF, TAG } from './jaeger-span.ts';
+import { jaegerFlags, REF_CHILD_OF, REF_FOLLOWS_FROM, REF_TYPE_ATTRIBUTE, REF_TYPE_CHILD_OF, TAG } from './jaeger-span.ts';
 import { SpanRefType, ValueType, nanosToTimestamp, type ProtoKeyValue, type ProtoProcess, type ProtoSpan, type ProtoSpanRef } from './proto.ts';
 
 /**
@@ -44,7 +44,7 @@ function spanToJaegerProto(s: Span, process: ProtoProcess): ProtoSpan {
     spanId: hexToBytes(s.spanId),
     operationName: s.name,
     references,
-    flags: s.flags,
+    flags: jaegerFlags(s.flags),
     startTime: nanosToTimestamp(s.startTimeUnixNano),
     duration: nanosToTimestamp(s.endTimeUnixNano - s.startTimeUnixNano),
     tags: spanTags(s),
