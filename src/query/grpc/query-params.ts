@@ -28,14 +28,14 @@ export interface ProtoTraceQuery {
 const GO_ZERO_TIME_NANOS = -62_135_596_800n * 1_000_000_000n;
 
 /** A Timestamp's nanoseconds, or undefined when unset: absent, or Go's zero time, as Jaeger reads it. */
-export function optionalTime(t: ProtoTimestamp | null | undefined): bigint | undefined {
+export function timeIfSet(t: ProtoTimestamp | null | undefined): bigint | undefined {
   if (!t) return undefined;
   const ns = timestampToNanos(t);
   return ns === GO_ZERO_TIME_NANOS ? undefined : ns;
 }
 
 /** A Duration's nanoseconds, or undefined when unset: absent or zero (gogo clients send an empty Duration), as Jaeger reads it. */
-export function optionalDuration(d: ProtoTimestamp | null | undefined): bigint | undefined {
+export function durationIfSet(d: ProtoTimestamp | null | undefined): bigint | undefined {
   const ns = d ? timestampToNanos(d) : 0n;
   return ns === 0n ? undefined : ns;
 }
@@ -43,8 +43,8 @@ export function optionalDuration(d: ProtoTimestamp | null | undefined): bigint |
 /** GetTrace's lookup: the trace ID and whichever of its start/end bounds are set. */
 export function traceLookup(traceId: string, req: { startTime?: ProtoTimestamp | null; endTime?: ProtoTimestamp | null }): TraceLookup {
   const lookup: TraceLookup = { traceId };
-  const startTime = optionalTime(req.startTime);
-  const endTime = optionalTime(req.endTime);
+  const startTime = timeIfSet(req.startTime);
+  const endTime = timeIfSet(req.endTime);
   if (startTime !== undefined) lookup.startTime = startTime;
   if (endTime !== undefined) lookup.endTime = endTime;
   return lookup;
@@ -52,15 +52,15 @@ export function traceLookup(traceId: string, req: { startTime?: ProtoTimestamp |
 
 /**
  * gRPC search parameters -> a TraceQuery. Zero times and durations are unset
- * (optionalTime, optionalDuration). `requireWindow` (api_v3) makes the
+ * (timeIfSet, durationIfSet). `requireWindow` (api_v3) makes the
  * start bounds mandatory and the upper one exclusive, as its IDL says;
  * api_v2 defaults to the last two days.
  */
 export function protoToTraceQuery(q: ProtoTraceQuery | null | undefined, requireWindow: boolean): { query: TraceQuery; raw: boolean } {
   if (!q) throw new BadParamError('query', 'missing query');
   if (q.filter && q.filter.length > 0) throw new BadParamError('query.filter', 'structured filters are not supported; use the predicate fields');
-  let min = optionalTime(q.startTimeMin);
-  let max = optionalTime(q.startTimeMax);
+  let min = timeIfSet(q.startTimeMin);
+  let max = timeIfSet(q.startTimeMax);
   if (requireWindow) {
     if (min === undefined) throw new BadParamError('query.start_time_min', 'is required');
     if (max === undefined) throw new BadParamError('query.start_time_max', 'is required');
@@ -80,8 +80,8 @@ export function protoToTraceQuery(q: ProtoTraceQuery | null | undefined, require
   };
   if (q.serviceName) query.service = q.serviceName;
   if (q.operationName) query.operation = q.operationName;
-  const durationMin = optionalDuration(q.durationMin);
-  const durationMax = optionalDuration(q.durationMax);
+  const durationMin = durationIfSet(q.durationMin);
+  const durationMax = durationIfSet(q.durationMax);
   if (durationMin !== undefined) query.durationMin = durationMin;
   if (durationMax !== undefined) query.durationMax = durationMax;
   if (query.durationMin !== undefined && query.durationMax !== undefined && query.durationMax < query.durationMin) {

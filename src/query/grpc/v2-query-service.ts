@@ -11,7 +11,7 @@ import { parseSpanKind } from '../http/legacy-search-params.ts';
 import type { QueryService } from '../query-service.ts';
 import { GrpcStatusError } from './grpc-errors.ts';
 import type { GrpcHandlers } from './handlers.ts';
-import { optionalTime, protoToTraceQuery, traceLookup, type ProtoTraceQuery } from './query-params.ts';
+import { protoToTraceQuery, timeIfSet, traceLookup, type ProtoTraceQuery } from './query-params.ts';
 
 /** Jaeger sends a trace in chunks of this many spans. */
 export const SPANS_PER_CHUNK = 10;
@@ -49,8 +49,8 @@ export function apiV2QueryImplementation(svc: QueryService, h: GrpcHandlers): gr
       };
     }),
     GetDependencies: h.unary('GetDependencies', async (req: { startTime?: ProtoTimestamp | null; endTime?: ProtoTimestamp | null }) => {
-      const end = optionalTime(req.endTime) ?? nowNanos();
-      const start = optionalTime(req.startTime) ?? end - 24n * 3600n * 1_000_000_000n;
+      const end = timeIfSet(req.endTime) ?? nowNanos();
+      const start = timeIfSet(req.startTime) ?? end - 24n * 3600n * 1_000_000_000n;
       if (start > end) throw new BadParamError('start_time', 'must be before end_time');
       const links = await svc.getDependencies({ endTime: end, lookback: end - start });
       return { dependencies: links.map((l) => ({ parent: l.parent, child: l.child, callCount: l.callCount, source: '' })) };

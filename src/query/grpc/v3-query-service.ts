@@ -8,7 +8,7 @@ import { parseTraceIdParam } from '../http/params.ts';
 import type { QueryService } from '../query-service.ts';
 import { summarizeTrace } from '../trace-summary.ts';
 import type { GrpcHandlers } from './handlers.ts';
-import { optionalTime, protoToTraceQuery, traceLookup, type ProtoTraceQuery } from './query-params.ts';
+import { protoToTraceQuery, timeIfSet, traceLookup, type ProtoTraceQuery } from './query-params.ts';
 import { ApiV3QueryService } from './v3/schema.ts';
 
 /** Traces are written straight from the model with the OTLP encoder: one TracesData per trace. */
@@ -44,8 +44,8 @@ export function apiV3QueryImplementation(svc: QueryService, h: GrpcHandlers): gr
       return { operations: ops.map((o) => ({ name: o.name, spanKind: SPAN_KIND_NAMES[o.spanKind] })) };
     }),
     GetDependencies: h.unary('GetDependencies', async (req: { startTime?: ProtoTimestamp | null; endTime?: ProtoTimestamp | null }) => {
-      const start = optionalTime(req.startTime);
-      const end = optionalTime(req.endTime);
+      const start = timeIfSet(req.startTime);
+      const end = timeIfSet(req.endTime);
       if (start === undefined) throw new BadParamError('start_time', 'is required');
       if (end === undefined) throw new BadParamError('end_time', 'is required');
       if (start > end) throw new BadParamError('start_time', 'must be before end_time');
