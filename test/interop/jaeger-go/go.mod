@@ -1,6 +1,6 @@
 module waymark.dev/test/interop/jaeger-go
 
-go 1.26.8
+go 1.26.0
 
 require (
 	github.com/gogo/protobuf v1.3.2
