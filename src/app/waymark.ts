@@ -58,7 +58,7 @@ export class Waymark {
       if (role !== 'agent') this.storage = this.options.storage ?? (await openStorage(config.storage, this.options.telemetry.logger, this.options.telemetry.metrics));
       if (role === 'all-in-one' || role === 'collector' || role === 'agent') await this.startIngest();
       if (role === 'all-in-one' || role === 'query') {
-        await this.startComponent(new QueryServer({ host: config.host, ...config.query }, this.storage!));
+        await this.startComponent(new QueryServer({ host: config.host, ...config.query, retention: config.storage.embedded.retention }, this.storage!));
       }
     } catch (err) {
       await this.shutdown();

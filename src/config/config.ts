@@ -20,7 +20,16 @@ export interface WaymarkConfig {
     memory: { maxTraces: number };
     embedded: { dataDir: string; retention: string; maxDiskBytes: number; memoryLimit: string; partitionWidth: string };
   };
-  query: { port: number; grpcPort: number; basePath: string; maxClockSkewAdjust: string };
+  query: {
+    port: number;
+    grpcPort: number;
+    basePath: string;
+    maxClockSkewAdjust: string;
+    maxLimit: number;
+    maxWindow: string;
+    timeout: string;
+    maxAnswerBytes: number;
+  };
   admin: { port: number };
   agent: {
     /** Upstream collector's OTLP/HTTP traces URL (e.g. http://collector:4318/v1/traces). */

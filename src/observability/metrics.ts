@@ -87,6 +87,24 @@ export class WaymarkMetrics {
     help: 'Partition files the embedded store has open.',
     registers: [this.registry],
   });
+  readonly storageReadsCancelled = new Counter({
+    name: 'waymark_storage_reads_cancelled_total',
+    help: 'Reads the store stopped working on because their query was abandoned (deadline passed, client gone).',
+    labelNames: ['store'] as const,
+    registers: [this.registry],
+  });
+  readonly queriesAbandoned = new Counter({
+    name: 'waymark_query_abandoned_total',
+    help: 'Query requests abandoned before their answer: reason "deadline" (--query-timeout or the gRPC deadline) or "client_gone".',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly queriesLimited = new Counter({
+    name: 'waymark_query_limited_total',
+    help: 'Query answers cut to a cap: "limit" (--query-max-limit), "window" (--query-max-window), "answer_bytes" (--query-max-answer-bytes).',
+    labelNames: ['cap'] as const,
+    registers: [this.registry],
+  });
   readonly querySeconds = new Histogram({
     name: 'waymark_query_duration_seconds',
     help: 'Time to answer a query API request.',

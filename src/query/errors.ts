@@ -19,6 +19,22 @@ export class TraceNotFoundError extends Error {
   }
 }
 
+/** A query that ran past its deadline (--query-timeout, or the gRPC call's own): 503, DEADLINE_EXCEEDED. */
+export class QueryDeadlineError extends Error {
+  override readonly name = 'QueryDeadlineError';
+  constructor(ms: number, source: string) {
+    super(`the query did not finish within ${ms} ms (${source}) and was stopped; narrow the search (a shorter window, more filters, a smaller limit)`);
+  }
+}
+
+/** The client went away (closed the connection, cancelled the call): the query was stopped. */
+export class ClientGoneError extends Error {
+  override readonly name = 'ClientGoneError';
+  constructor() {
+    super('the client cancelled the query');
+  }
+}
+
 export interface QueryFailure {
   status: 400 | 404 | 405 | 413 | 415 | 500 | 503;
   message: string;
@@ -29,6 +45,7 @@ export interface QueryFailure {
 /** The one mapping from an error to an HTTP status for every query route. */
 export function toQueryFailure(err: unknown): QueryFailure {
   if (err instanceof TraceNotFoundError) return { status: 404, message: err.message, traceId: err.traceId };
+  if (err instanceof QueryDeadlineError || err instanceof ClientGoneError) return { status: 503, message: err.message };
   if (err instanceof InputError) return { status: err.status, message: err.message };
   if (err instanceof InvalidIdError) return { status: 400, message: err.message };
   if (err instanceof FilterUnsupportedError) return { status: 400, message: err.message };

@@ -13,6 +13,8 @@ import { legacyErrorResponse } from './http/respond.ts';
 import { QueryRouter } from './http/router.ts';
 import { registerTransformRoute } from './http/transform-route.ts';
 import { registerV3Routes } from './http/v3-routes.ts';
+import type { Adjuster } from './adjusters/index.ts';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './query-limits.ts';
 import { QueryService } from './query-service.ts';
 import { mountUi } from '../ui/serve.ts';
 
@@ -23,18 +25,36 @@ export interface QuerySettings {
   basePath: string;
   /** Largest clock-skew shift, a Go duration ("1s"); "0s" or absent (Jaeger v2's default) turns the adjuster off. */
   maxClockSkewAdjust?: string;
+  /** The query caps and deadline (options.ts); absent: DEFAULT_QUERY_LIMITS. */
+  maxLimit?: number;
+  /** Go durations; a maxWindow of "0s" means `retention`. */
+  maxWindow?: string;
+  retention?: string;
+  timeout?: string;
+  maxAnswerBytes?: number;
 }
 
 /** The query ports: Jaeger's HTTP API and api_v3 under the base path; the api_v2 and api_v3 gRPC QueryServices. */
 export class QueryServer implements Component {
   private readonly settings: QuerySettings;
-  private readonly service: QueryService;
+  private readonly backend: StorageBackend;
+  private readonly adjuster: Adjuster;
+  private readonly limits: QueryLimits;
+  private service: QueryService | undefined;
   private http: HttpListener | undefined;
   private grpc: GrpcListener | undefined;
 
   constructor(settings: QuerySettings, backend: StorageBackend) {
     this.settings = settings;
-    this.service = new QueryService(backend, standardAdjusters(clockSkewLimit(settings.maxClockSkewAdjust)));
+    this.backend = backend;
+    this.adjuster = standardAdjusters(clockSkewLimit(settings.maxClockSkewAdjust));
+    this.limits = queryLimits(settings);
+  }
+
+  /** One service per server, counting into the host's metrics. */
+  private serviceFor(host: Host | undefined): QueryService {
+    this.service ??= new QueryService(this.backend, this.adjuster, this.limits, host?.telemetry.metrics);
+    return this.service;
   }
 
   /** Bound ports, once started (useful when configured as ephemeral). */
@@ -49,8 +69,8 @@ export class QueryServer implements Component {
       try {
         this.grpc = await listenGrpc(
           [
-            { definition: API_V2_QUERY_SERVICE, implementation: apiV2QueryImplementation(this.service, new GrpcHandlers('jaeger.api_v2.QueryService', metrics)) },
-            { definition: API_V3_QUERY_SERVICE, implementation: apiV3QueryImplementation(this.service, new GrpcHandlers('jaeger.api_v3.QueryService', metrics)) },
+            { definition: API_V2_QUERY_SERVICE, implementation: apiV2QueryImplementation(this.serviceFor(host), new GrpcHandlers('jaeger.api_v2.QueryService', metrics)) },
+            { definition: API_V3_QUERY_SERVICE, implementation: apiV3QueryImplementation(this.serviceFor(host), new GrpcHandlers('jaeger.api_v3.QueryService', metrics)) },
           ],
           this.settings.host,
           this.settings.grpcPort,
@@ -66,8 +86,8 @@ export class QueryServer implements Component {
   buildApp(host: Host | undefined): Hono<HttpEnv> {
     const app = new Hono<HttpEnv>();
     const router = new QueryRouter(app, this.settings.basePath, host?.telemetry.metrics);
-    registerLegacyRoutes(router, this.service);
-    registerV3Routes(router, this.service);
+    registerLegacyRoutes(router, this.serviceFor(host));
+    registerV3Routes(router, this.serviceFor(host));
     registerTransformRoute(router);
     mountUi(app, this.settings.basePath);
     app.notFound((c) => {
@@ -81,6 +101,22 @@ export class QueryServer implements Component {
   async shutdown(): Promise<void> {
     await Promise.all([this.http?.close(), this.grpc?.close()]);
   }
+}
+
+function queryLimits(s: QuerySettings): QueryLimits {
+  const duration = (flag: string, text: string | undefined, def: bigint): bigint => {
+    if (text === undefined || text.trim() === '') return def;
+    const ns = parseGoDuration(text);
+    if (ns === undefined || ns < 0n) throw new Error(`--${flag}: "${text}" is not a non-negative duration such as 30s or 168h`);
+    return ns;
+  };
+  const window = duration('query-max-window', s.maxWindow, 0n);
+  return {
+    maxLimit: s.maxLimit ?? DEFAULT_QUERY_LIMITS.maxLimit,
+    maxWindowNs: window > 0n ? window : duration('retention', s.retention, DEFAULT_QUERY_LIMITS.maxWindowNs),
+    timeoutMs: Number(duration('query-timeout', s.timeout, BigInt(DEFAULT_QUERY_LIMITS.timeoutMs) * 1_000_000n) / 1_000_000n),
+    maxAnswerBytes: s.maxAnswerBytes ?? DEFAULT_QUERY_LIMITS.maxAnswerBytes,
+  };
 }
 
 function clockSkewLimit(text: string | undefined): bigint {

@@ -12,7 +12,7 @@ export const STORAGE_TYPES = ['memory', 'embedded'] as const;
 export async function openStorage(config: WaymarkConfig['storage'], logger?: Logger, metrics?: WaymarkMetrics): Promise<StorageBackend> {
   switch (config.type) {
     case 'memory':
-      return new MemoryStore({ maxTraces: config.memory.maxTraces });
+      return new MemoryStore({ maxTraces: config.memory.maxTraces, ...(metrics ? { metrics } : {}) });
     case 'embedded':
       return EmbeddedStore.open({
         dataDir: config.embedded.dataDir,

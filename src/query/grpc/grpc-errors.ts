@@ -1,9 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
-import { toQueryFailure } from '../errors.ts';
+import { ClientGoneError, QueryDeadlineError, toQueryFailure } from '../errors.ts';
 
 /** The query errors as gRPC statuses, mapped once for both query services. */
 export function toGrpcError(err: unknown): Partial<grpc.StatusObject> & Error {
   if (err instanceof GrpcStatusError) return err;
+  if (err instanceof QueryDeadlineError) return new GrpcStatusError(grpc.status.DEADLINE_EXCEEDED, err.message);
+  if (err instanceof ClientGoneError) return new GrpcStatusError(grpc.status.CANCELLED, err.message);
   const f = toQueryFailure(err);
   const code =
     f.status === 404 ? grpc.status.NOT_FOUND

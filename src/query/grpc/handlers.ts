@@ -1,6 +1,25 @@
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import type { WaymarkMetrics } from '../../observability/metrics.ts';
+import { newCall, type QueryCall } from '../query-service.ts';
 import { toGrpcError } from './grpc-errors.ts';
+
+/** The trailer key carrying the query service's notes (a cap applied, a trace cut), one value per note. */
+export const QUERY_WARNING_TRAILER = 'waymark-query-warning';
+
+/** The query call of a gRPC call: cancelled with it, and bounded by its deadline when it has one. */
+function queryCallOf(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>): QueryCall {
+  const controller = new AbortController();
+  (call as grpc.ServerUnaryCall<unknown, unknown>).once('cancelled', () => controller.abort());
+  const d = call.getDeadline();
+  const deadline = d instanceof Date ? d.getTime() : d;
+  return newCall(controller.signal, Number.isFinite(deadline) ? deadline : undefined);
+}
+
+function trailer(q: QueryCall): grpc.Metadata {
+  const m = new grpc.Metadata();
+  for (const note of q.notes) m.add(QUERY_WARNING_TRAILER, note);
+  return m;
+}
 
 /** Times every call into the query latency histogram (api "grpc") and maps its errors once. */
 export class GrpcHandlers {
@@ -12,13 +31,14 @@ export class GrpcHandlers {
     this.metrics = metrics;
   }
 
-  unary<Req, Res>(method: string, fn: (req: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+  unary<Req, Res>(method: string, fn: (req: Req, q: QueryCall) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
     return (call, callback) => {
       const done = this.timer(method);
-      fn(call.request).then(
+      const q = queryCallOf(call);
+      fn(call.request, q).then(
         (res) => {
           done();
-          callback(null, res);
+          callback(null, res, trailer(q));
         },
         (err: unknown) => {
           done();
@@ -29,18 +49,19 @@ export class GrpcHandlers {
   }
 
   /** `fn` sends messages with `send`, which waits while the client is slow to read. */
-  serverStream<Req, Res>(method: string, fn: (req: Req, send: (msg: Res) => Promise<void>) => Promise<void>): grpc.handleServerStreamingCall<Req, Res> {
+  serverStream<Req, Res>(method: string, fn: (req: Req, send: (msg: Res) => Promise<void>, q: QueryCall) => Promise<void>): grpc.handleServerStreamingCall<Req, Res> {
     return (call) => {
       const done = this.timer(method);
+      const q = queryCallOf(call);
       const send = (msg: Res) =>
         new Promise<void>((resolve) => {
           if (call.write(msg)) resolve();
           else call.once('drain', () => resolve());
         });
-      fn(call.request, send).then(
+      fn(call.request, send, q).then(
         () => {
           done();
-          call.end();
+          call.end(trailer(q));
         },
         (err: unknown) => {
           done();

@@ -28,31 +28,31 @@ export const API_V2_QUERY_SERVICE: grpc.ServiceDefinition = grpcServiceDefinitio
 /** jaeger.api_v2.QueryService (Kiali, Grafana, jaeger-query clients) over the query service. */
 export function apiV2QueryImplementation(svc: QueryService, h: GrpcHandlers): grpc.UntypedServiceImplementation {
   return {
-    GetTrace: h.serverStream('GetTrace', async (req: GetTraceRequest, send) => {
+    GetTrace: h.serverStream('GetTrace', async (req: GetTraceRequest, send, q) => {
       const lookup = lookupOf(req);
-      await sendChunks(await svc.getTrace(lookup, Boolean(req.rawTraces)), send);
+      await sendChunks(await svc.getTrace(lookup, Boolean(req.rawTraces), q), send);
     }),
     ArchiveTrace: h.unary('ArchiveTrace', async () => {
       throw new GrpcStatusError(grpc.status.INTERNAL, 'failed to archive trace: archive span storage was not configured');
     }),
-    FindTraces: h.serverStream('FindTraces', async (req: { query?: ProtoTraceQuery | null }, send) => {
+    FindTraces: h.serverStream('FindTraces', async (req: { query?: ProtoTraceQuery | null }, send, q) => {
       const { query, raw } = protoToTraceQuery(req.query, false);
-      for (const trace of await svc.findTraces(query, raw)) await sendChunks(trace, send);
+      for (const trace of await svc.findTraces(query, raw, q)) await sendChunks(trace, send);
     }),
-    GetServices: h.unary('GetServices', async () => ({ services: await svc.getServices() })),
-    GetOperations: h.unary('GetOperations', async (req: { service?: string | null; spanKind?: string | null }) => {
+    GetServices: h.unary('GetServices', async (_req, q) => ({ services: await svc.getServices(q) })),
+    GetOperations: h.unary('GetOperations', async (req: { service?: string | null; spanKind?: string | null }, q) => {
       if (!req.service) throw new BadParamError('service', 'is required');
-      const ops = await svc.getOperations(req.spanKind ? { service: req.service, spanKind: parseSpanKind('span_kind', req.spanKind) } : { service: req.service });
+      const ops = await svc.getOperations(req.spanKind ? { service: req.service, spanKind: parseSpanKind('span_kind', req.spanKind) } : { service: req.service }, q);
       return {
         operationNames: [...new Set(ops.map((o) => o.name))],
         operations: ops.map((o) => ({ name: o.name, spanKind: SPAN_KIND_NAMES[o.spanKind] })),
       };
     }),
-    GetDependencies: h.unary('GetDependencies', async (req: { startTime?: ProtoTimestamp | null; endTime?: ProtoTimestamp | null }) => {
+    GetDependencies: h.unary('GetDependencies', async (req: { startTime?: ProtoTimestamp | null; endTime?: ProtoTimestamp | null }, q) => {
       const end = timeIfSet(req.endTime) ?? nowNanos();
       const start = timeIfSet(req.startTime) ?? end - 24n * 3600n * 1_000_000_000n;
       if (start > end) throw new BadParamError('start_time', 'must be before end_time');
-      const links = await svc.getDependencies({ endTime: end, lookback: end - start });
+      const links = await svc.getDependencies({ endTime: end, lookback: end - start }, q);
       return { dependencies: links.map((l) => ({ parent: l.parent, child: l.child, callCount: l.callCount, source: '' })) };
     }),
   };

@@ -5,9 +5,9 @@ import { spansToJaegerTrace } from '../../protocols/jaeger-json/encoder.ts';
 import type { HttpEnv } from '../../server/http.ts';
 import type { TraceLookup } from '../../storage/api/query.ts';
 import { BadParamError, type QueryFailure } from '../errors.ts';
-import type { QueryService } from '../query-service.ts';
+import { newCall, type QueryService } from '../query-service.ts';
 import { parseLegacySearch, parseSpanKind } from './legacy-search-params.ts';
-import { envelope, jsonResponse, legacyError, legacyErrorResponse } from './respond.ts';
+import { envelope, jsonResponse, legacyError, legacyErrorResponse, withNotes } from './respond.ts';
 import { optionalEpoch, optionalMillis, paramsOf, parseBool, parseTraceIdParam } from './params.ts';
 import type { QueryRouter } from './router.ts';
 
@@ -23,13 +23,13 @@ function isPretty(c: Context<HttpEnv>): boolean {
 
 /** Jaeger's HTTP API (/api/...), answered in its envelope. */
 export function registerLegacyRoutes(r: QueryRouter, svc: QueryService): void {
-  r.get('/api/services', 'legacy', onError, async () => {
-    const data = await svc.getServices();
+  r.get('/api/services', 'legacy', onError, async (c) => {
+    const data = await svc.getServices(newCall(c.req.raw.signal));
     return jsonResponse(envelope(data, data.length));
   });
 
   r.get('/api/services/:service/operations', 'legacy', onError, async (c) => {
-    const ops = await svc.getOperations({ service: c.req.param('service') ?? '' });
+    const ops = await svc.getOperations({ service: c.req.param('service') ?? '' }, newCall(c.req.raw.signal));
     const names = [...new Set(ops.map((o) => o.name))].sort();
     return jsonResponse(envelope(names, names.length));
   });
@@ -38,7 +38,7 @@ export function registerLegacyRoutes(r: QueryRouter, svc: QueryService): void {
     const service = c.req.query('service');
     if (!service) throw new BadParamError('service', 'parameter is required');
     const kind = c.req.query('spanKind');
-    const ops = await svc.getOperations(kind ? { service, spanKind: parseSpanKind('spanKind', kind) } : { service });
+    const ops = await svc.getOperations(kind ? { service, spanKind: parseSpanKind('spanKind', kind) } : { service }, newCall(c.req.raw.signal));
     const data = ops.map((o) => ({ name: o.name, spanKind: SPAN_KIND_NAMES[o.spanKind] }));
     return jsonResponse(envelope(data, data.length));
   });
@@ -47,13 +47,14 @@ export function registerLegacyRoutes(r: QueryRouter, svc: QueryService): void {
     const p = paramsOf(c.req.url);
     const raw = parseBool('raw', p.get('raw'));
     const search = parseLegacySearch(p, nowNanos());
+    const call = newCall(c.req.raw.signal);
     if (search.kind === 'ids') {
-      const { traces, missing } = await svc.getTraces(search.traceIds.map((traceId) => ({ traceId })), raw);
+      const { traces, missing } = await svc.getTraces(search.traceIds.map((traceId) => ({ traceId })), raw, call);
       const errors = missing.map((id) => legacyError({ status: 404, message: 'trace not found', traceId: id }));
-      return jsonResponse(envelope(traces.map(spansToJaegerTrace), 0, errors.length > 0 ? errors : null), 200, isPretty(c));
+      return withNotes(jsonResponse(envelope(traces.map(spansToJaegerTrace), 0, errors.length > 0 ? errors : null), 200, isPretty(c)), call);
     }
-    const traces = await svc.findTraces(search.query, raw);
-    return jsonResponse(envelope(traces.map(spansToJaegerTrace)), 200, isPretty(c));
+    const traces = await svc.findTraces(search.query, raw, call);
+    return withNotes(jsonResponse(envelope(traces.map(spansToJaegerTrace)), 200, isPretty(c)), call);
   });
 
   r.get('/api/traces/:traceID', 'legacy', onError, async (c) => {
@@ -63,15 +64,16 @@ export function registerLegacyRoutes(r: QueryRouter, svc: QueryService): void {
     const end = optionalEpoch(p, 'end');
     if (start !== undefined) lookup.startTime = start;
     if (end !== undefined) lookup.endTime = end;
-    const spans = await svc.getTrace(lookup, parseBool('raw', p.get('raw')));
-    return jsonResponse(envelope([spansToJaegerTrace(spans)]), 200, isPretty(c));
+    const call = newCall(c.req.raw.signal);
+    const spans = await svc.getTrace(lookup, parseBool('raw', p.get('raw')), call);
+    return withNotes(jsonResponse(envelope([spansToJaegerTrace(spans)]), 200, isPretty(c)), call);
   });
 
   r.get('/api/dependencies', 'legacy', onError, async (c) => {
     const p = paramsOf(c.req.url);
     const endTime = optionalMillis(p, 'endTs') ?? nowNanos();
     const lookback = optionalMillis(p, 'lookback') ?? DAY_NANOS;
-    const links = await svc.getDependencies({ endTime, lookback });
+    const links = await svc.getDependencies({ endTime, lookback }, newCall(c.req.raw.signal));
     return jsonResponse(envelope(links.map((l) => ({ parent: l.parent, child: l.child, callCount: l.callCount }))));
   });
 

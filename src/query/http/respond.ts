@@ -1,4 +1,14 @@
 import type { QueryFailure } from '../errors.ts';
+import type { QueryCall } from '../query-service.ts';
+
+/** The header that carries the query service's notes (a cap applied, a trace cut), one per note. */
+export const QUERY_WARNING_HEADER = 'Waymark-Query-Warning';
+
+/** `res` with the call's notes as warning headers. */
+export function withNotes(res: Response, call: QueryCall): Response {
+  for (const note of call.notes) res.headers.append(QUERY_WARNING_HEADER, note);
+  return res;
+}
 
 /** Go's json.MarshalIndent with Jaeger's indent, for `prettyPrint=true`. */
 const PRETTY_INDENT = '    ';

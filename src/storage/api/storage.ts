@@ -17,18 +17,41 @@ export interface SpanWriter {
 /**
  * Returned spans belong to the caller only for reading: backends may share
  * span objects between calls, so copy before changing anything.
+ * Every read takes `options` (ReadOptions): a signal that abandons it, and
+ * for the trace reads a byte budget of the answer.
  */
 export interface SpanReader {
-  /** All spans of one trace, or [] when the trace is unknown. */
-  getTrace(lookup: TraceLookup): Promise<Span[]>;
-  getServices(): Promise<string[]>;
-  getOperations(query: OperationQuery): Promise<Operation[]>;
+  /** All spans of one trace (within `maxBytes`), or [] when the trace is unknown. */
+  getTrace(lookup: TraceLookup, options?: ReadOptions): Promise<Span[]>;
+  getServices(options?: ReadOptions): Promise<string[]>;
+  getOperations(query: OperationQuery, options?: ReadOptions): Promise<Operation[]>;
   /** IDs of the matching traces, most recent first, at most `limit`. */
-  findTraceIds(query: TraceQuery): Promise<string[]>;
-  /** The matching traces, whole, most recent first. */
-  findTraces(query: TraceQuery): Promise<Span[][]>;
+  findTraceIds(query: TraceQuery, options?: ReadOptions): Promise<string[]>;
+  /** The matching traces, whole (within `maxBytes`), most recent first. */
+  findTraces(query: TraceQuery, options?: ReadOptions): Promise<Span[][]>;
   /** Calls between services, from parent/child spans across services. */
-  getDependencies(query: DependencyQuery): Promise<DependencyLink[]>;
+  getDependencies(query: DependencyQuery, options?: ReadOptions): Promise<DependencyLink[]>;
+}
+
+/**
+ * How one read is bounded. A trace read keeps its answer within `maxBytes`
+ * of span data (see spanDataBytes): traces are taken whole, most recent
+ * first, while they fit; the first that does not is cut to its earliest
+ * spans that do, and the ones after it are left out. Each cut or left out
+ * trace is reported to `onTruncated`, so the query layer can say so.
+ */
+export interface ReadOptions {
+  /** Abandons the read: it rejects with the signal's reason, and the store stops working on it. */
+  signal?: AbortSignal;
+  maxBytes?: number;
+  onTruncated?: (t: TruncatedTrace) => void;
+}
+
+export interface TruncatedTrace {
+  traceId: string;
+  /** Spans in the answer (0: the trace was left out) of the trace's total. */
+  keptSpans: number;
+  totalSpans: number;
 }
 
 /** What a backend can search on; the query layer refuses what it cannot rather than answer approximately. */

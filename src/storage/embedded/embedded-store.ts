@@ -3,7 +3,7 @@ import { pino, type Logger } from 'pino';
 import { PermanentError, RetryableError } from '../../component/errors.ts';
 import type { Span } from '../../model/span.ts';
 import type { DependencyLink, DependencyQuery, Operation, OperationQuery, TraceLookup, TraceQuery } from '../api/query.ts';
-import type { SearchCapabilities, SpanReader, SpanWriter, StorageBackend } from '../api/storage.ts';
+import type { ReadOptions, SearchCapabilities, SpanReader, SpanWriter, StorageBackend } from '../api/storage.ts';
 import { encodeBatch } from './batch-encoder.ts';
 import type { WaymarkMetrics } from '../../observability/metrics.ts';
 import type { DamagedPartition } from './partition-set.ts';
@@ -32,6 +32,19 @@ export interface EmbeddedStoreOptions {
 }
 
 const DAY_NS = 86_400_000_000_000n;
+
+const maxBytesOf = (options: ReadOptions | undefined) => (options?.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {});
+
+/**
+ * DuckDB's own error text, for a client: its first line only (it follows an
+ * Out of Memory error with tuning advice for DuckDB's users, which means
+ * nothing to a Waymark client), and a plain word for memory.
+ */
+function storeMessage(message: string): string {
+  const first = message.split('\n', 1)[0]!.trim();
+  if (/out of memory/i.test(first)) return `the query needed more memory than --store-memory allows; narrow the search (a shorter window, more filters, a smaller limit) (${first})`;
+  return first;
+}
 // 1GB let RSS reach 1.5 GB at 10M spans in one partition (buffers kept for reads). 256MB
 // failed queries with "Out of Memory" while up to 128MB of WAL (checkpoint_threshold) waited
 // in memory uncompressed. See docs/storage-embedded.md.
@@ -39,7 +52,7 @@ const DEFAULT_MEMORY_LIMIT = '512MB';
 const INT64_MAX = 0x7fffffffffffffffn;
 const CLOSE_TIMEOUT_MS = 10_000;
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; onTruncated?: ReadOptions['onTruncated'] };
 
 /**
  * The persistent store (DuckDB files, one per time partition) behind the
@@ -108,6 +121,9 @@ export class EmbeddedStore implements StorageBackend, SpanWriter, SpanReader {
           case 'damaged':
             options.metrics?.storagePartitionsDamaged.inc();
             return;
+          case 'cancelled':
+            options.metrics?.storageReadsCancelled.inc({ store: 'embedded' });
+            return;
           case 'disk':
             options.metrics?.storageDiskBytes.set(m.bytes);
             options.metrics?.storagePartitions.set(m.partitions);
@@ -146,28 +162,28 @@ export class EmbeddedStore implements StorageBackend, SpanWriter, SpanReader {
     await this.call({ id: 0, op: 'write', batch }, transfer);
   }
 
-  getTrace(lookup: TraceLookup): Promise<Span[]> {
-    return this.call({ id: 0, op: 'getTrace', lookup }) as Promise<Span[]>;
+  getTrace(lookup: TraceLookup, options?: ReadOptions): Promise<Span[]> {
+    return this.call({ id: 0, op: 'getTrace', lookup, ...maxBytesOf(options) }, [], options) as Promise<Span[]>;
   }
 
-  getServices(): Promise<string[]> {
-    return this.call({ id: 0, op: 'getServices' }) as Promise<string[]>;
+  getServices(options?: ReadOptions): Promise<string[]> {
+    return this.call({ id: 0, op: 'getServices' }, [], options) as Promise<string[]>;
   }
 
-  getOperations(query: OperationQuery): Promise<Operation[]> {
-    return this.call({ id: 0, op: 'getOperations', query }) as Promise<Operation[]>;
+  getOperations(query: OperationQuery, options?: ReadOptions): Promise<Operation[]> {
+    return this.call({ id: 0, op: 'getOperations', query }, [], options) as Promise<Operation[]>;
   }
 
-  findTraceIds(query: TraceQuery): Promise<string[]> {
-    return this.call({ id: 0, op: 'findTraceIds', query }) as Promise<string[]>;
+  findTraceIds(query: TraceQuery, options?: ReadOptions): Promise<string[]> {
+    return this.call({ id: 0, op: 'findTraceIds', query }, [], options) as Promise<string[]>;
   }
 
-  findTraces(query: TraceQuery): Promise<Span[][]> {
-    return this.call({ id: 0, op: 'findTraces', query }) as Promise<Span[][]>;
+  findTraces(query: TraceQuery, options?: ReadOptions): Promise<Span[][]> {
+    return this.call({ id: 0, op: 'findTraces', query, ...maxBytesOf(options) }, [], options) as Promise<Span[][]>;
   }
 
-  getDependencies(query: DependencyQuery): Promise<DependencyLink[]> {
-    return this.call({ id: 0, op: 'getDependencies', query }) as Promise<DependencyLink[]>;
+  getDependencies(query: DependencyQuery, options?: ReadOptions): Promise<DependencyLink[]> {
+    return this.call({ id: 0, op: 'getDependencies', query }, [], options) as Promise<DependencyLink[]>;
   }
 
   /** Applies retention and the disk cap now (they also run on a timer). */
@@ -187,12 +203,28 @@ export class EmbeddedStore implements StorageBackend, SpanWriter, SpanReader {
     return this.closing;
   }
 
-  private call(req: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<unknown> {
+  /**
+   * Sends one request. With a signal, aborting it rejects the call at once
+   * with the signal's reason and tells the worker to stop the read.
+   */
+  private call(req: WorkerRequest, transfer: ArrayBuffer[] = [], options?: ReadOptions): Promise<unknown> {
     if (this.failure) return Promise.reject(new RetryableError(this.failure.message));
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
     const id = this.nextId++;
     req.id = id;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      const onAbort = () => {
+        if (!this.pending.delete(id)) return;
+        this.worker.postMessage({ id: 0, op: 'cancel', target: id } satisfies WorkerRequest);
+        reject(signal!.reason as Error);
+      };
+      const settled = <T>(fn: (v: T) => void) => (v: T) => {
+        signal?.removeEventListener('abort', onAbort);
+        fn(v);
+      };
+      this.pending.set(id, { resolve: settled(resolve), reject: settled(reject), ...(options?.onTruncated ? { onTruncated: options.onTruncated } : {}) });
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.worker.postMessage(req, transfer);
     });
   }
@@ -201,8 +233,10 @@ export class EmbeddedStore implements StorageBackend, SpanWriter, SpanReader {
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);
-    if (m.ok) p.resolve(m.value);
-    else p.reject(m.retryable ? new RetryableError(`embedded store: ${m.message}`) : new PermanentError(`embedded store: ${m.message}`));
+    if (m.ok) {
+      for (const t of m.truncated ?? []) p.onTruncated?.(t);
+      p.resolve(m.value);
+    } else p.reject(m.retryable ? new RetryableError(`embedded store: ${storeMessage(m.message)}`) : new PermanentError(`embedded store: ${storeMessage(m.message)}`));
   }
 
   private fail(err: Error): void {

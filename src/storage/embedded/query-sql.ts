@@ -1,6 +1,7 @@
 import { StatusCode } from '../../model/span.ts';
 import type { TagFilter, TraceQuery } from '../api/query.ts';
 import { coalesceRanges, type Ranges } from './seq-ranges.ts';
+import { SPAN_FIXED_BYTES } from '../api/answer-budget.ts';
 import { SPAN_COLUMNS } from './schema.ts';
 
 /**
@@ -178,35 +179,99 @@ function scanRanges(ranges: Ranges): Ranges {
 }
 
 /**
+ * Where a trace read that exceeded its byte budget stops: its spans are
+ * ordered by (start_ns, part, seq) and kept up to and including this one.
+ */
+export interface TraceCut {
+  startNs: bigint;
+  part: number;
+  seq: bigint;
+}
+
+/** The spans of partition `part` that a cut keeps (no condition without a cut). */
+function cutCondition(part: number, cut: TraceCut | undefined): string {
+  if (!cut) return '';
+  const t = `${cut.startNs}::BIGINT`;
+  if (part < cut.part) return ` AND s.start_ns <= ${t}`;
+  if (part > cut.part) return ` AND s.start_ns < ${t}`;
+  return ` AND (s.start_ns < ${t} OR (s.start_ns = ${t} AND s.seq <= ${cut.seq}))`;
+}
+
+/**
  * Every span of the given traces inside the seq ranges trace_ranges gave;
  * the trace filter drops other traces' rows in those ranges.
  */
-export function spansInRangesSql(aliases: readonly string[], ranges: SeqRanges, traceIds: readonly bigint[]): Sql | undefined {
+export function spansInRangesSql(aliases: readonly string[], ranges: SeqRanges, traceIds: readonly bigint[], cut?: TraceCut): Sql | undefined {
   const cond = traceCondition(traceIds);
-  const subs = [...ranges].map(([part, list]) => `SELECT ${part} AS part, ${SPAN_COLUMNS} FROM ${inRanges(`${aliases[part]}.spans`, list)} s WHERE s.trace_id ${cond}`);
+  const subs = [...ranges].map(
+    ([part, list]) => `SELECT ${part} AS part, ${SPAN_COLUMNS} FROM ${inRanges(`${aliases[part]}.spans`, list)} s WHERE s.trace_id ${cond}${cutCondition(part, cut)}`,
+  );
   return subs.length === 0 ? undefined : { text: subs.join(' UNION ALL '), params: {} };
 }
 
 /**
  * The span_attrs rows of the given traces' spans, from the seq ranges
- * trace_ranges gave: (part, seq, key, value, type, pos, raw). It finds the
- * spans' seqs itself (a second, narrow scan of the same ranges) so that it
- * can run at the same time as spansInRangesSql.
+ * trace_ranges gave: (part, seq, key_id, value, type, pos, raw). It finds
+ * the spans' seqs itself (a second, narrow scan of the same ranges) so that
+ * it can run at the same time as spansInRangesSql, and only their rows are
+ * read: other traces' attributes in the ranges may be large. The keys come
+ * apart (attrKeysSql): a join with attr_keys here made DuckDB hold the
+ * values in memory, failing with "Out of Memory" on large ones (1.5.x).
  */
-export function attrsInRangesSql(aliases: readonly string[], ranges: SeqRanges, traceIds: readonly bigint[]): Sql | undefined {
-  const cond = traceCondition(traceIds);
+export function attrsInRangesSql(aliases: readonly string[], ranges: SeqRanges, traceIds: readonly bigint[], cut?: TraceCut): Sql | undefined {
   const subs = [...ranges].map(([part, list]) => {
     const a = aliases[part]!;
-    // Narrow ranges (a lone trace's spans, say) hold few other rows: the decoder drops those, cheaper than the second scan.
-    const rows = scanRanges(list).reduce((n, [from, to]) => n + (to - from + 1n), 0n);
-    const ofTheTraces = rows <= NARROW_RANGES ? '' : ` WHERE t.seq IN (SELECT seq FROM ${inRanges(`${a}.spans`, list)} WHERE trace_id ${cond})`;
-    return `SELECT ${part} AS part, t.seq, k.key, t.value, t.type, t.pos, t.raw FROM ${inRanges(`${a}.span_attrs`, list)} t JOIN ${a}.attr_keys k ON k.id = t.key_id${ofTheTraces}`;
+    return `SELECT ${part} AS part, t.seq, t.key_id, t.value, t.type, t.pos, t.raw FROM ${inRanges(`${a}.span_attrs`, list)} t WHERE t.seq IN (${spanSeqs(a, part, list, traceIds, cut)})`;
   });
   return subs.length === 0 ? undefined : { text: subs.join(' UNION ALL '), params: {} };
 }
 
-/** Spans (seqs) in a partition's ranges below which attrsInRangesSql reads every attribute row in them. */
-const NARROW_RANGES = 1024n;
+function spanSeqs(alias: string, part: number, list: Ranges, traceIds: readonly bigint[], cut?: TraceCut): string {
+  return `SELECT s.seq FROM ${inRanges(`${alias}.spans`, list)} s WHERE s.trace_id ${traceCondition(traceIds)}${cutCondition(part, cut)}`;
+}
+
+/** Attribute key names by partition-local number: (part, id, key). */
+export function attrKeysSql(aliases: readonly string[], wanted: Map<number, number[]>): Sql | undefined {
+  const subs = [...wanted].map(([part, ids]) => `SELECT ${part} AS part, id, key FROM ${aliases[part]}.attr_keys WHERE id IN (${ids.map(Number).join(', ')})`);
+  return subs.length === 0 ? undefined : { text: subs.join(' UNION ALL '), params: {} };
+}
+
+/**
+ * One row per span of the given traces: (trace_id, start_ns, part, seq,
+ * bytes), `bytes` being answer-budget.ts's measure of its data (names,
+ * status message, trace state, the events and links blob, and per attribute
+ * its value plus 8 for the key). Aggregated by the two queries below, never
+ * read back row by row.
+ */
+function spanBytesRows(aliases: readonly string[], ranges: SeqRanges, traceIds: readonly bigint[]): string {
+  const cond = traceCondition(traceIds);
+  return [...ranges]
+    .map(([part, list]) => {
+      const a = aliases[part]!;
+      const attrs = `SELECT seq, sum(strlen(value) + coalesce(octet_length(raw), 0) + 8) AS bytes FROM ${inRanges(`${a}.span_attrs`, list)} WHERE seq IN (${spanSeqs(a, part, list, traceIds)}) GROUP BY seq`;
+      return (
+        `SELECT s.trace_id, s.start_ns, ${part} AS part, s.seq, ${SPAN_FIXED_BYTES} + strlen(s.name) + strlen(s.status_message) + strlen(s.trace_state) + coalesce(octet_length(s.extra), 0) + coalesce(a.bytes, 0) AS bytes ` +
+        `FROM ${inRanges(`${a}.spans`, list)} s LEFT JOIN (${attrs}) a ON a.seq = s.seq WHERE s.trace_id ${cond}`
+      );
+    })
+    .join(' UNION ALL ');
+}
+
+/** Each trace's span count and data bytes: (trace_id, spans, bytes). */
+export function traceSizesSql(aliases: readonly string[], ranges: SeqRanges, traceIds: readonly bigint[]): Sql | undefined {
+  if (ranges.size === 0) return undefined;
+  return { text: `SELECT trace_id, count(*) AS spans, sum(bytes)::BIGINT AS bytes FROM (${spanBytesRows(aliases, ranges, traceIds)}) GROUP BY trace_id`, params: {} };
+}
+
+/** For one trace: how many of its earliest spans fit in `budget` bytes, and the last of them: (kept, start_ns, part, seq). */
+export function traceCutSql(aliases: readonly string[], ranges: SeqRanges, traceId: bigint, budget: number): Sql | undefined {
+  if (ranges.size === 0) return undefined;
+  const acc = `SELECT start_ns, part, seq, sum(bytes) OVER (ORDER BY start_ns, part, seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS acc FROM (${spanBytesRows(aliases, ranges, [traceId])})`;
+  return {
+    text: `SELECT count(*) AS kept, arg_max(start_ns, acc), arg_max(part, acc), arg_max(seq, acc) FROM (${acc}) WHERE acc <= $budget::BIGINT`,
+    params: { budget: BigInt(Math.max(0, Math.floor(budget))) },
+  };
+}
 
 const traceCondition = (ids: readonly bigint[]) => (ids.length === 1 ? `= ${ids[0]}::UHUGEINT` : `IN (${ids.map((id) => `${id}::UHUGEINT`).join(', ')})`);
 

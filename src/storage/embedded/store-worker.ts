@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { DependencyLink, Operation, TraceQuery } from '../api/query.ts';
+import type { TruncatedTrace } from '../api/storage.ts';
 import type { Span, SpanKind } from '../../model/span.ts';
 import type { EncodedBatch } from './batch-encoder.ts';
 import { PartitionSet, type Log, type Partition } from './partition-set.ts';
@@ -10,7 +11,7 @@ import { dependenciesSql, operationsSql, servicesSql, type Sql } from './query-s
 import { lockDataDir } from './data-dir-lock.ts';
 import { appendToPartition } from './span-appender.ts';
 import { SpanRowDecoder } from './span-rows.ts';
-import { readTraces, type Run } from './trace-reader.ts';
+import { readTraces, type Run, type TraceReadResult } from './trace-reader.ts';
 import { searchTraceIds } from './trace-search.ts';
 import type { WorkerMessage, WorkerRequest, WorkerSettings } from './worker-protocol.ts';
 
@@ -121,22 +122,46 @@ async function enforceDiskCap(maxBytes: number): Promise<void> {
 let busyReads = 0;
 
 /**
+ * One read request: a cancel marks it and interrupts the DuckDB queries it
+ * is running, and it starts no other (Run throws CancelledRead).
+ */
+interface ReadContext {
+  cancelled: boolean;
+  running: Set<DuckDBConnection>;
+}
+
+class CancelledRead extends Error {
+  constructor() {
+    super('read cancelled');
+  }
+}
+
+const reads = new Map<number, ReadContext>();
+
+function cancelRead(id: number): void {
+  const ctx = reads.get(id);
+  if (!ctx || ctx.cancelled) return;
+  ctx.cancelled = true;
+  for (const conn of ctx.running) conn.interrupt();
+}
+
+/**
  * Runs `body` over the partitions overlapping [min, max] (newest first), on
  * one connection of its own, holding the partitions until it ends so a
  * retention drop waits. A body may run several queries; `part` numbers in
  * its SQL index `aliases`.
  */
-async function withParts<T>(min: bigint | undefined, max: bigint | undefined, body: (aliases: string[], run: Run, parts: Partition[]) => Promise<T>, empty: T, retry = true): Promise<T> {
+async function withParts<T>(ctx: ReadContext, min: bigint | undefined, max: bigint | undefined, body: (aliases: string[], run: Run, parts: Partition[]) => Promise<T>, empty: T, retry = true): Promise<T> {
   const parts: Partition[] = partitions.acquire(min, max);
   busyReads++;
   let corrupt: { part: Partition; reason: string }[] = [];
   try {
     if (parts.length === 0) return empty;
     try {
-      return await onConnection((run) => body(parts.map((p) => p.alias), run, parts));
+      return await onConnection(ctx, (run) => body(parts.map((p) => p.alias), run, parts));
     } catch (err) {
-      if (!retry || !isCorruption(err)) throw err;
-      corrupt = await findCorrupt(parts, body);
+      if (!retry || ctx.cancelled || !isCorruption(err)) throw err;
+      corrupt = await findCorrupt(ctx, parts, body);
       if (corrupt.length === 0) throw err;
     }
   } finally {
@@ -145,29 +170,37 @@ async function withParts<T>(min: bigint | undefined, max: bigint | undefined, bo
   }
   // Damage found only now (a block failing its checksum): isolate that file and answer from the rest.
   for (const { part, reason } of corrupt) await serial(() => partitions.quarantine(part, reason));
-  return withParts(min, max, body, empty, false);
+  return withParts(ctx, min, max, body, empty, false);
 }
 
 /** A read made of one query. */
-function read<T>(min: bigint | undefined, max: bigint | undefined, build: (aliases: string[]) => Sql | undefined, use: (rows: DuckDBValue[][]) => T, empty: T): Promise<T> {
-  return withParts(min, max, async (aliases, run) => use(await run(build(aliases))), empty);
+function read<T>(ctx: ReadContext, min: bigint | undefined, max: bigint | undefined, build: (aliases: string[]) => Sql | undefined, use: (rows: DuckDBValue[][]) => T, empty: T): Promise<T> {
+  return withParts(ctx, min, max, async (aliases, run) => use(await run(build(aliases))), empty);
 }
 
 /**
  * Runs `fn` with a Run of its own: each query takes an idle connection of
  * this read (opening one when all are busy), so a read may run queries
  * concurrently with Promise.all. The connections close when `fn` ends.
+ * Results are streamed, chunk by chunk: materialised first, a large answer
+ * counted whole against DuckDB's memory limit and failed with Out of Memory.
  */
-async function onConnection<T>(fn: (run: Run) => Promise<T>): Promise<T> {
+async function onConnection<T>(ctx: ReadContext, fn: (run: Run) => Promise<T>): Promise<T> {
   const idle: DuckDBConnection[] = [];
   const all: DuckDBConnection[] = [];
   const run: Run = async (sql) => {
+    if (ctx.cancelled) throw new CancelledRead();
     if (!sql) return [];
     const conn = idle.pop() ?? (await instance.connect());
     if (!all.includes(conn)) all.push(conn);
+    ctx.running.add(conn);
     try {
-      return (await conn.runAndReadAll(sql.text, sql.params)).getRows();
+      if (ctx.cancelled) throw new CancelledRead();
+      return (await conn.streamAndReadAll(sql.text, sql.params)).getRows();
+    } catch (err) {
+      throw ctx.cancelled ? new CancelledRead() : err;
     } finally {
+      ctx.running.delete(conn);
       idle.push(conn);
     }
   };
@@ -183,11 +216,11 @@ function isCorruption(err: unknown): boolean {
 }
 
 /** Repeats a failed read on each partition alone to learn which ones are damaged. */
-async function findCorrupt<T>(parts: Partition[], body: (aliases: string[], run: Run, parts: Partition[]) => Promise<T>): Promise<{ part: Partition; reason: string }[]> {
+async function findCorrupt<T>(ctx: ReadContext, parts: Partition[], body: (aliases: string[], run: Run, parts: Partition[]) => Promise<T>): Promise<{ part: Partition; reason: string }[]> {
   const out: { part: Partition; reason: string }[] = [];
   for (const part of parts) {
     try {
-      await onConnection((run) => body([part.alias], run, [part]));
+      await onConnection(ctx, (run) => body([part.alias], run, [part]));
     } catch (err) {
       if (isCorruption(err)) out.push({ part, reason: (err as Error).message });
     }
@@ -197,83 +230,109 @@ async function findCorrupt<T>(parts: Partition[], body: (aliases: string[], run:
 
 const HEX32 = /^[0-9a-f]{32}$/;
 
-async function traces(ids: bigint[], min?: bigint, max?: bigint): Promise<Span[]> {
-  if (ids.length === 0) return [];
-  const spans = await withParts(
-    min,
-    max,
-    (_, run, parts) => readTraces(parts, run, ids, decoder),
-    [] as Span[],
-  );
+async function traces(ctx: ReadContext, ids: bigint[], maxBytes: number | undefined, min?: bigint, max?: bigint): Promise<TraceReadResult> {
+  const none: TraceReadResult = { spans: [], truncated: [] };
+  if (ids.length === 0) return none;
+  const result = await withParts(ctx, min, max, (_, run, parts) => readTraces(parts, run, ids, decoder, maxBytes), none);
   if (busyReads === 0) decoder.trim();
-  return spans;
+  return result;
 }
 
-function findTraceIds(q: TraceQuery): Promise<bigint[]> {
+function findTraceIds(ctx: ReadContext, q: TraceQuery): Promise<bigint[]> {
   if (q.limit <= 0) return Promise.resolve([]);
-  return withParts(q.startTimeMin, q.startTimeMax, (_, run, parts) => searchTraceIds(parts, run, q), []);
+  return withParts(ctx, q.startTimeMin, q.startTimeMax, (_, run, parts) => searchTraceIds(parts, run, q), []);
 }
 
 const hex = (id: bigint) => id.toString(16).padStart(32, '0');
 
-async function handle(req: WorkerRequest): Promise<unknown> {
-  switch (req.op) {
-    case 'write':
-      return serial(() => write(req.batch));
-    case 'getTrace': {
-      if (!HEX32.test(req.lookup.traceId)) return [];
-      return traces([BigInt('0x' + req.lookup.traceId)], req.lookup.startTime, req.lookup.endTime);
-    }
-    case 'getServices':
-      return read(undefined, undefined, servicesSql, (rows) => rows.map((r) => r[0] as string), []);
-    case 'getOperations':
-      return read(
-        undefined,
-        undefined,
-        (aliases) => operationsSql(aliases, req.query.service, req.query.spanKind),
-        (rows): Operation[] => rows.map((r) => ({ name: r[0] as string, spanKind: r[1] as SpanKind })),
-        [],
-      );
-    case 'findTraceIds':
-      return (await findTraceIds(req.query)).map(hex);
-    case 'findTraces': {
-      const ids = await findTraceIds(req.query);
-      const spans = await traces(ids);
-      const byTrace = new Map<string, Span[]>(ids.map((id) => [hex(id), []]));
-      for (const s of spans) byTrace.get(s.traceId)?.push(s);
-      return [...byTrace.values()].filter((t) => t.length > 0);
-    }
-    case 'getDependencies': {
-      const from = req.query.endTime - req.query.lookback;
-      const to = req.query.endTime;
-      return read(
-        from,
-        to,
-        (aliases) => dependenciesSql(aliases, from, to),
-        (rows): DependencyLink[] =>
-          rows
-            .map((r) => ({ parent: r[0] as string, child: r[1] as string, callCount: Number(r[2] as bigint) }))
-            .sort((a, b) => a.parent.localeCompare(b.parent) || a.child.localeCompare(b.child)),
-        [],
-      );
-    }
-    case 'sweep':
-      return serial(sweep);
-    case 'close':
-      return serial(async () => {
+/** A reply's value, and for trace reads the traces the byte budget cut. */
+type Answer = { value: unknown; truncated?: TruncatedTrace[] };
+
+async function handle(req: WorkerRequest): Promise<Answer> {
+  if (req.op === 'write') return { value: await serial(() => write(req.batch)) };
+  if (req.op === 'sweep') return { value: await serial(sweep) };
+  if (req.op === 'cancel') {
+    cancelRead(req.target);
+    return { value: undefined };
+  }
+  if (req.op === 'close') {
+    return {
+      value: await serial(async () => {
         clearInterval(sweepTimer);
         await partitions.closeAll();
         writeConn.closeSync();
         instance.closeSync();
         unlock?.();
-      });
+      }),
+    };
+  }
+  const ctx: ReadContext = { cancelled: false, running: new Set() };
+  reads.set(req.id, ctx);
+  try {
+    return await handleRead(ctx, req);
+  } catch (err) {
+    if (ctx.cancelled) send({ op: 'cancelled' });
+    throw err;
+  } finally {
+    reads.delete(req.id);
+  }
+}
+
+type ReadRequest = Exclude<WorkerRequest, { op: 'write' | 'sweep' | 'cancel' | 'close' }>;
+
+async function handleRead(ctx: ReadContext, req: ReadRequest): Promise<Answer> {
+  switch (req.op) {
+    case 'getTrace': {
+      if (!HEX32.test(req.lookup.traceId)) return { value: [] };
+      const { spans, truncated } = await traces(ctx, [BigInt('0x' + req.lookup.traceId)], req.maxBytes, req.lookup.startTime, req.lookup.endTime);
+      return { value: spans, truncated };
+    }
+    case 'getServices':
+      return { value: await read(ctx, undefined, undefined, servicesSql, (rows) => rows.map((r) => r[0] as string), []) };
+    case 'getOperations':
+      return {
+        value: await read(
+          ctx,
+          undefined,
+          undefined,
+          (aliases) => operationsSql(aliases, req.query.service, req.query.spanKind),
+          (rows): Operation[] => rows.map((r) => ({ name: r[0] as string, spanKind: r[1] as SpanKind })),
+          [],
+        ),
+      };
+    case 'findTraceIds':
+      return { value: (await findTraceIds(ctx, req.query)).map(hex) };
+    case 'findTraces': {
+      const ids = await findTraceIds(ctx, req.query);
+      const { spans, truncated } = await traces(ctx, ids, req.maxBytes);
+      const byTrace = new Map<string, Span[]>(ids.map((id) => [hex(id), []]));
+      for (const s of spans) byTrace.get(s.traceId)?.push(s);
+      return { value: [...byTrace.values()].filter((t) => t.length > 0), truncated };
+    }
+    case 'getDependencies': {
+      const from = req.query.endTime - req.query.lookback;
+      const to = req.query.endTime;
+      return {
+        value: await read(
+          ctx,
+          from,
+          to,
+          (aliases) => dependenciesSql(aliases, from, to),
+          (rows): DependencyLink[] =>
+            rows
+              .map((r) => ({ parent: r[0] as string, child: r[1] as string, callCount: Number(r[2] as bigint) }))
+              .sort((a, b) => a.parent.localeCompare(b.parent) || a.child.localeCompare(b.child)),
+          [],
+        ),
+      };
+    }
   }
 }
 
 port.on('message', (req: WorkerRequest) => {
   handle(req)
     .then(
-      (value) => send({ op: 'reply', id: req.id, ok: true, value }),
+      ({ value, truncated }) => send({ op: 'reply', id: req.id, ok: true, value, ...(truncated && truncated.length > 0 ? { truncated } : {}) }),
       (err: unknown) => {
         const message = err instanceof Error ? err.message : String(err);
         // Bad data in the batch cannot succeed on retry; anything DuckDB refuses (I/O, locks, memory) might.

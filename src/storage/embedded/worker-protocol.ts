@@ -1,4 +1,5 @@
 import type { DependencyQuery, OperationQuery, TraceLookup, TraceQuery } from '../api/query.ts';
+import type { TruncatedTrace } from '../api/storage.ts';
 import type { EncodedBatch } from './batch-encoder.ts';
 import type { DamagedPartition } from './partition-set.ts';
 
@@ -18,17 +19,19 @@ export interface WorkerSettings {
 
 export type WorkerRequest =
   | { id: number; op: 'write'; batch: EncodedBatch }
-  | { id: number; op: 'getTrace'; lookup: TraceLookup }
+  | { id: number; op: 'getTrace'; lookup: TraceLookup; maxBytes?: number }
   | { id: number; op: 'getServices' }
   | { id: number; op: 'getOperations'; query: OperationQuery }
   | { id: number; op: 'findTraceIds'; query: TraceQuery }
-  | { id: number; op: 'findTraces'; query: TraceQuery }
+  | { id: number; op: 'findTraces'; query: TraceQuery; maxBytes?: number }
   | { id: number; op: 'getDependencies'; query: DependencyQuery }
   | { id: number; op: 'sweep' }
-  | { id: number; op: 'close' };
+  | { id: number; op: 'close' }
+  /** Stop working on read `target`: its running DuckDB queries are interrupted, and it runs no more. */
+  | { id: number; op: 'cancel'; target: number };
 
 export type WorkerMessage =
-  | { op: 'reply'; id: number; ok: true; value: unknown }
+  | { op: 'reply'; id: number; ok: true; value: unknown; truncated?: TruncatedTrace[] }
   | { op: 'reply'; id: number; ok: false; message: string; retryable: boolean }
   | { op: 'ready'; damaged: DamagedPartition[] }
   | { op: 'failed'; message: string }
@@ -36,6 +39,8 @@ export type WorkerMessage =
   /** For the metrics: a partition deleted or moved aside, and the files' size now. */
   | { op: 'dropped'; reason: DropReason }
   | { op: 'damaged' }
-  | { op: 'disk'; bytes: number; partitions: number };
+  | { op: 'disk'; bytes: number; partitions: number }
+  /** A read stopped on a cancel. */
+  | { op: 'cancelled' };
 
 export type DropReason = 'retention' | 'max_disk';

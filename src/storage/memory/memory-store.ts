@@ -1,13 +1,21 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Span } from '../../model/span.ts';
+import type { WaymarkMetrics } from '../../observability/metrics.ts';
+import { fitTraces } from '../api/answer-budget.ts';
 import { DependencyCounter } from '../api/dependencies.ts';
 import { spanMatches } from '../api/match.ts';
 import type { DependencyLink, DependencyQuery, Operation, OperationQuery, TraceLookup, TraceQuery } from '../api/query.ts';
-import type { SearchCapabilities, SpanReader, SpanWriter, StorageBackend } from '../api/storage.ts';
+import type { ReadOptions, SearchCapabilities, SpanReader, SpanWriter, StorageBackend } from '../api/storage.ts';
 
 export interface MemoryStoreConfig {
   /** Traces kept; the trace first seen longest ago is evicted first. */
   maxTraces: number;
+  /** Counts the scans abandoned on their signal. */
+  metrics?: WaymarkMetrics;
 }
+
+/** A scan gives the event loop a turn (and checks its signal) every this many traces. */
+const SCAN_SLICE = 2048;
 
 interface TraceEntry {
   spans: Span[];
@@ -30,10 +38,12 @@ export class MemoryStore implements StorageBackend, SpanWriter, SpanReader {
   /** service -> "kind\0name" -> operation */
   private readonly operations = new Map<string, Map<string, Operation>>();
   private readonly maxTraces: number;
+  private readonly metrics: WaymarkMetrics | undefined;
 
   constructor(config: MemoryStoreConfig) {
     if (!Number.isInteger(config.maxTraces) || config.maxTraces < 1) throw new Error('memory store: maxTraces must be a positive integer');
     this.maxTraces = config.maxTraces;
+    this.metrics = config.metrics;
   }
 
   async writeSpans(spans: Span[]): Promise<void> {
@@ -50,8 +60,9 @@ export class MemoryStore implements StorageBackend, SpanWriter, SpanReader {
     }
   }
 
-  async getTrace(lookup: TraceLookup): Promise<Span[]> {
-    return this.traces.get(lookup.traceId)?.spans.slice() ?? [];
+  async getTrace(lookup: TraceLookup, options?: ReadOptions): Promise<Span[]> {
+    const spans = this.traces.get(lookup.traceId)?.spans;
+    return spans ? (fitTraces([spans.slice()], options)[0] ?? []) : [];
   }
 
   async getServices(): Promise<string[]> {
@@ -66,9 +77,12 @@ export class MemoryStore implements StorageBackend, SpanWriter, SpanReader {
       .sort((a, b) => a.name.localeCompare(b.name) || a.spanKind - b.spanKind);
   }
 
-  async findTraceIds(query: TraceQuery): Promise<string[]> {
+  async findTraceIds(query: TraceQuery, options?: ReadOptions): Promise<string[]> {
     const hits: { id: string; latest: bigint }[] = [];
+    let n = 0;
+    // Map iteration tolerates the writes made during the turns given away.
     for (const [id, entry] of this.traces) {
+      if (++n % SCAN_SLICE === 0) await this.pause(options?.signal);
       let latest: bigint | undefined;
       for (const s of entry.spans) {
         if (spanMatches(s, query) && (latest === undefined || s.startTimeUnixNano > latest)) latest = s.startTimeUnixNano;
@@ -79,15 +93,22 @@ export class MemoryStore implements StorageBackend, SpanWriter, SpanReader {
     return hits.slice(0, query.limit).map((h) => h.id);
   }
 
-  async findTraces(query: TraceQuery): Promise<Span[][]> {
-    const ids = await this.findTraceIds(query);
-    return ids.map((id) => this.traces.get(id)!.spans.slice());
+  async findTraces(query: TraceQuery, options?: ReadOptions): Promise<Span[][]> {
+    const ids = await this.findTraceIds(query, options);
+    // A trace evicted during the scan's pauses is left out.
+    const traces = ids.flatMap((id) => {
+      const entry = this.traces.get(id);
+      return entry ? [entry.spans.slice()] : [];
+    });
+    return fitTraces(traces, options);
   }
 
-  async getDependencies(query: DependencyQuery): Promise<DependencyLink[]> {
+  async getDependencies(query: DependencyQuery, options?: ReadOptions): Promise<DependencyLink[]> {
     const from = query.endTime - query.lookback;
     const counter = new DependencyCounter();
+    let n = 0;
     for (const entry of this.traces.values()) {
+      if (++n % SCAN_SLICE === 0) await this.pause(options?.signal);
       if (entry.minStart >= from && entry.minStart <= query.endTime) counter.addTrace(entry.spans);
     }
     return counter.links();
@@ -95,6 +116,16 @@ export class MemoryStore implements StorageBackend, SpanWriter, SpanReader {
 
   async close(): Promise<void> {
     this.traces.clear();
+  }
+
+  /** Lets requests (a cancellation among them) run, then stops the scan if its query was abandoned. */
+  private async pause(signal: AbortSignal | undefined): Promise<void> {
+    if (!signal) return;
+    await nextTurn();
+    if (signal.aborted) {
+      this.metrics?.storageReadsCancelled.inc({ store: this.type });
+      signal.throwIfAborted();
+    }
   }
 
   private evictOldest(): void {
