@@ -16,10 +16,11 @@ const id = (n: number) => 'c1' + n.toString(16).padStart(30, '0');
 let capped: InProcessWaymark;
 
 before(async () => {
-  capped = await startInProcess();
+  const store = new MemoryStore({ maxTraces: 10_000 });
+  capped = await startInProcess({ storage: store });
   const spans = Array.from({ length: TRACES }, (_, i) => span({ trace: id(i), span: (i + 1).toString(16).padStart(16, '0'), service: 'many', start: minutesAgo(1 + (i % 600)) }));
   spans.push(span({ trace: id(90_001), span: 'f000000000000001', service: 'many', start: 1_000_000_000n }));
-  await capped.waymark.storage!.writer.writeSpans(spans);
+  await store.writeSpans(spans);
 });
 after(() => capped?.stop());
 

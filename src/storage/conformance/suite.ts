@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SpanKind } from '../../model/span.ts';
 import type { TraceQuery } from '../api/query.ts';
-import type { StorageBackend } from '../api/storage.ts';
+import { makeResource, makeSpan } from '../../model/builders.ts';
+import type { StorageBackend, TruncatedTrace } from '../api/storage.ts';
 import { BASE, TRACE, fixtureSpans } from './fixtures.ts';
 
 const MS = 1_000_000n;
@@ -95,6 +96,55 @@ export function runStorageConformance(name: string, open: () => Promise<StorageB
         { parent: 'frontend', child: 'payment', callCount: 1 },
       ]);
       assert.deepEqual(await store.reader.getDependencies({ endTime: BASE - MS, lookback: MS }), []);
+    });
+
+    test('a byte budget keeps whole traces while they fit, cuts the next to its earliest spans, leaves out the rest', async () => {
+      // Three traces of ten ~1 kB spans, newest first 'b1', 'b2', 'b3'; the budget holds one trace and 4.5 spans.
+      const budgetTrace = (n: number) => `b${n}`.padEnd(32, '0');
+      const start = BASE + 3_000_000n * MS;
+      const spans = [1, 2, 3].flatMap((n) =>
+        Array.from({ length: 10 }, (_, i) =>
+          makeSpan({
+            traceId: budgetTrace(n),
+            spanId: `${n}${i}`.padStart(16, '0'),
+            name: 'op',
+            startTimeUnixNano: start - BigInt(n) * 1000n * MS + BigInt(i) * MS,
+            endTimeUnixNano: start - BigInt(n) * 1000n * MS + BigInt(i) * MS + 1n,
+            resource: makeResource([{ key: 'service.name', value: 'budget' }]),
+            attributes: [{ key: 'k', value: 'v'.repeat(1000) }],
+          }),
+        ),
+      );
+      await store.writer.writeSpans(spans);
+      const cut: TruncatedTrace[] = [];
+      const traces = await store.reader.findTraces({ ...ALL, service: 'budget' }, { maxBytes: 14.5 * 1074, onTruncated: (t) => cut.push(t) });
+      assert.deepEqual(
+        traces.map((t) => [t[0]!.traceId, t.length]),
+        [
+          [budgetTrace(1), 10],
+          [budgetTrace(2), 4],
+        ],
+      );
+      // The cut trace keeps its earliest spans.
+      assert.deepEqual(traces[1]!.map((s) => s.spanId).sort(), ['20', '21', '22', '23'].map((x) => x.padStart(16, '0')));
+      assert.deepEqual(
+        cut.sort((a, b) => a.traceId.localeCompare(b.traceId)),
+        [
+          { traceId: budgetTrace(2), keptSpans: 4, totalSpans: 10 },
+          { traceId: budgetTrace(3), keptSpans: 0, totalSpans: 10 },
+        ],
+      );
+    });
+
+    test('a read whose signal is aborted rejects with its reason, and the store keeps serving', async () => {
+      const reason = new Error('gone');
+      const controller = new AbortController();
+      controller.abort(reason);
+      const signal = controller.signal;
+      await assert.rejects(store.reader.findTraces(ALL, { signal }), (err) => err === reason);
+      await assert.rejects(store.reader.getTrace({ traceId: TRACE.checkout }, { signal }), (err) => err === reason);
+      await assert.rejects(store.reader.getServices({ signal }), (err) => err === reason);
+      assert.ok((await store.reader.getServices()).length > 0);
     });
   });
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { makeResource, makeSpan } from '../../model/builders.ts';
 import { SpanKind, StatusCode, type Span } from '../../model/span.ts';
+import { WaymarkMetrics } from '../../observability/metrics.ts';
 import { runStorageConformance } from '../conformance/suite.ts';
 import { HOUR, openStore, simpleSpan, tempDataDir } from './test-support.ts';
 
@@ -118,6 +119,33 @@ test('writes and reads interleave: every acknowledged batch is visible at once',
     });
     await Promise.all(reads);
     assert.equal((await store.findTraceIds({ service: 'svc', tags: [], limit: 100 })).length, 20);
+  } finally {
+    await store.close();
+  }
+});
+
+test('a read abandoned while it runs is stopped in the worker (counted), and the store keeps serving', async () => {
+  const metrics = new WaymarkMetrics();
+  const store = await openStore(dataDir(), { metrics });
+  try {
+    const spans = Array.from({ length: 20_000 }, (_, i) => simpleSpan((i + 1).toString(16), NOW - BigInt(i) * 1_000_000n, 'k', String(i)));
+    await store.writeSpans(spans);
+    const cancelled = async () => (await metrics.storageReadsCancelled.get()).values.reduce((n, v) => n + v.value, 0);
+    const reason = new Error('deadline');
+    // The abort follows the request to the worker at once: the read stops at its next query or is interrupted in it.
+    for (let attempt = 0; attempt < 20 && (await cancelled()) === 0; attempt++) {
+      const controller = new AbortController();
+      const pending = store.findTraces({ tags: [{ key: 'k', op: 'notEquals', value: '1' }], limit: 1000 }, { signal: controller.signal });
+      setTimeout(() => controller.abort(reason), 20 - attempt);
+      // A busy machine may let the read finish first: then it resolves, and the next attempt aborts sooner.
+      await pending.then(
+        () => undefined,
+        (err: unknown) => assert.equal(err, reason),
+      );
+      for (let i = 0; i < 100 && (await cancelled()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok((await cancelled()) >= 1, 'the worker reported a read it stopped');
+    assert.equal((await store.findTraces({ tags: [], limit: 5 })).length, 5);
   } finally {
     await store.close();
   }

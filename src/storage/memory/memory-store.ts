@@ -61,15 +61,18 @@ export class MemoryStore implements StorageBackend, SpanWriter, SpanReader {
   }
 
   async getTrace(lookup: TraceLookup, options?: ReadOptions): Promise<Span[]> {
+    options?.signal?.throwIfAborted();
     const spans = this.traces.get(lookup.traceId)?.spans;
     return spans ? (fitTraces([spans.slice()], options)[0] ?? []) : [];
   }
 
-  async getServices(): Promise<string[]> {
+  async getServices(options?: ReadOptions): Promise<string[]> {
+    options?.signal?.throwIfAborted();
     return [...this.operations.keys()].sort();
   }
 
-  async getOperations(query: OperationQuery): Promise<Operation[]> {
+  async getOperations(query: OperationQuery, options?: ReadOptions): Promise<Operation[]> {
+    options?.signal?.throwIfAborted();
     const ops = this.operations.get(query.service);
     if (!ops) return [];
     return [...ops.values()]
@@ -78,6 +81,7 @@ export class MemoryStore implements StorageBackend, SpanWriter, SpanReader {
   }
 
   async findTraceIds(query: TraceQuery, options?: ReadOptions): Promise<string[]> {
+    options?.signal?.throwIfAborted();
     const hits: { id: string; latest: bigint }[] = [];
     let n = 0;
     // Map iteration tolerates the writes made during the turns given away.
@@ -105,6 +109,7 @@ export class MemoryStore implements StorageBackend, SpanWriter, SpanReader {
 
   async getDependencies(query: DependencyQuery, options?: ReadOptions): Promise<DependencyLink[]> {
     const from = query.endTime - query.lookback;
+    options?.signal?.throwIfAborted();
     const counter = new DependencyCounter();
     let n = 0;
     for (const entry of this.traces.values()) {
