@@ -1,6 +1,8 @@
+import * as grpc from '@grpc/grpc-js';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { WaymarkMetrics } from '../../src/observability/metrics.ts';
+import { API_V2_QUERY_SERVICE } from '../../src/query/grpc/v2-query-service.ts';
 import { MemoryStore } from '../../src/storage/memory/memory-store.ts';
 import { startInProcess, type InProcessWaymark } from '../support/in-process.ts';
 import { minutesAgo, span } from './support.ts';
@@ -94,6 +96,39 @@ test('a client that disconnects cancels its query in the store', async () => {
     assert.ok((await cancelledReads(metrics)) >= 1, 'the store stopped the abandoned scan');
     assert.ok((await w.telemetry.metrics.queriesAbandoned.get()).values.some((v) => v.labels.reason === 'client_gone' && v.value >= 1));
   } finally {
+    await w.stop();
+  }
+});
+
+test('gRPC: the call deadline reaches the store, and a lowered search_depth is reported in the trailer', async () => {
+  const { store, metrics } = await bigStore();
+  const w = await startInProcess({ storage: store });
+  const V2 = grpc.makeGenericClientConstructor(API_V2_QUERY_SERVICE, 'QueryService');
+  const client = new V2(`127.0.0.1:${w.ports.queryGrpc}`, grpc.credentials.createInsecure()) as grpc.Client & Record<string, Function>;
+  const findTraces = (query: object, deadline?: number) =>
+    new Promise<{ error?: grpc.ServiceError; spans: number; trailer?: grpc.Metadata }>((resolve) => {
+      const call = client.FindTraces!({ query }, deadline ? { deadline } : {}) as grpc.ClientReadableStream<{ spans: unknown[] }>;
+      let spans = 0;
+      let trailer: grpc.Metadata | undefined;
+      call.on('data', (m: { spans: unknown[] }) => (spans += m.spans.length));
+      call.on('status', (s: grpc.StatusObject) => (trailer = s.metadata));
+      call.on('error', (error: grpc.ServiceError) => resolve({ error, spans }));
+      call.on('end', () => setImmediate(() => resolve({ spans, ...(trailer ? { trailer } : {}) })));
+    });
+  try {
+    const capped = await findTraces({ serviceName: 'bulk', searchDepth: 1_000_000 });
+    assert.equal(capped.error, undefined);
+    assert.equal(capped.spans, 1000);
+    assert.match(String(capped.trailer?.get('waymark-query-warning')[0] ?? ''), /lowered to 1000/);
+    // A deadline far shorter than --query-timeout: the server stops the scan when it passes.
+    for (let attempt = 0; attempt < 20 && (await cancelledReads(metrics)) === 0; attempt++) {
+      const late = await findTraces({ serviceName: 'bulk', tags: { never: 'there' } }, Date.now() + 5 + attempt * 5);
+      assert.equal(late.error?.code, grpc.status.DEADLINE_EXCEEDED);
+      for (let i = 0; i < 50 && (await cancelledReads(metrics)) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok((await cancelledReads(metrics)) >= 1, 'the store stopped the scan the deadline abandoned');
+  } finally {
+    client.close();
     await w.stop();
   }
 });
