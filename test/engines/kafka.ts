@@ -3,6 +3,8 @@ import { startJvmEngine } from './jvm.ts';
 export interface RunningKafka {
   /** host:port of the one broker, for a client's bootstrap list. */
   brokers: string[];
+  /** The engine JVM's process id (for CPU and memory readings). */
+  pid: number;
   /** The JVM's output so far (warnings and errors). */
   output(): string;
   /** Kills the broker and removes its data. */
@@ -31,5 +33,5 @@ export async function startKafka(options: KafkaOptions = {}): Promise<RunningKaf
     readyLine: /^kafka ready (\S+)$/m,
     readyTimeoutMs: options.readyTimeoutMs ?? 5 * 60_000,
   });
-  return { brokers: [jvm.ready[1]!], output: jvm.output, stop: jvm.stop };
+  return { brokers: [jvm.ready[1]!], pid: jvm.pid, output: jvm.output, stop: jvm.stop };
 }

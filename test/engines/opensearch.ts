@@ -3,6 +3,8 @@ import { startJvmEngine } from './jvm.ts';
 export interface RunningOpenSearch {
   /** http://127.0.0.1:<port> */
   url: string;
+  /** The engine JVM's process id (for CPU and memory readings). */
+  pid: number;
   /** The JVM's output so far (warnings and errors). */
   output(): string;
   /** Kills the node and removes its data. */
@@ -40,5 +42,5 @@ export async function startOpenSearch(options: OpenSearchOptions = {}): Promise<
     await jvm.stop();
     throw new Error(`OpenSearch started but is not healthy: ${(err as Error).message}\n${jvm.output().slice(-6000)}`);
   }
-  return { url, output: jvm.output, stop: jvm.stop };
+  return { url, pid: jvm.pid, output: jvm.output, stop: jvm.stop };
 }
