@@ -5,6 +5,8 @@
  * topic with acks=all, in sends of `--batch` messages with `--inflight` sends outstanding, after
  * a warm-up of 2,000 messages. It prints messages/s, MB/s, the client process's CPU seconds
  * (user+system) and the broker's, and checks the topic's end offsets add up to what was sent.
+ * A first round of every client is not counted: it warms the broker's JIT, which otherwise
+ * makes whichever client runs first look slow.
  *
  *   node bench/kafka-clients.ts --messages 50000 --size 2048 --batch 100 --inflight 4 --runs 3
  */
@@ -60,7 +62,7 @@ async function drive(): Promise<void> {
   const admin = new Admin({ clientId: 'bench-admin', bootstrapBrokers: kafka.brokers });
   const results = new Map<ClientName, (RunResult & { brokerCpuSeconds: number })[]>(CLIENTS.map((c) => [c, []]));
   try {
-    for (let run = 0; run < Number(values.runs); run++) {
+    for (let run = 0; run <= Number(values.runs); run++) {
       for (const client of CLIENTS) {
         const topic = `bench-${randomUUID()}`;
         await admin.createTopics({ topics: [topic], partitions: Number(values.partitions), replicas: 1 });
@@ -71,8 +73,8 @@ async function drive(): Promise<void> {
         const offsets = await admin.listOffsets({ topics: [{ name: topic, partitions: Array.from({ length: Number(values.partitions) }, (_, i) => ({ partitionIndex: i, timestamp: -1n })) }] });
         const stored = offsets[0]!.partitions.reduce((sum, p) => sum + Number(p.offset), 0);
         if (stored !== messages + WARMUP) throw new Error(`${client}: the topic holds ${stored} messages, ${messages + WARMUP} were acknowledged`);
-        results.get(client)!.push({ ...result, brokerCpuSeconds });
-        console.log(`run ${run + 1} ${client}: ${(messages / result.seconds).toFixed(0)} msg/s, client CPU ${result.cpuSeconds.toFixed(2)} s, broker CPU ${brokerCpuSeconds.toFixed(2)} s`);
+        if (run > 0) results.get(client)!.push({ ...result, brokerCpuSeconds });
+        console.log(`${run === 0 ? 'warm-up' : `run ${run}`} ${client}: ${(messages / result.seconds).toFixed(0)} msg/s, client CPU ${result.cpuSeconds.toFixed(2)} s, broker CPU ${brokerCpuSeconds.toFixed(2)} s`);
       }
     }
   } finally {

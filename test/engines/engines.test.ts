@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { Client } from '@opensearch-project/opensearch';
 import { Admin, Consumer, MessagesStreamModes, ProduceAcks, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
+import { startElasticsearch } from './elasticsearch.ts';
 import { startKafka } from './kafka.ts';
 import { startOpenSearch } from './opensearch.ts';
 
@@ -37,12 +38,48 @@ test('a real OpenSearch node indexes a document and finds it', { timeout: ENGINE
   }
 });
 
+test('a real Elasticsearch 7.17 node indexes a document and finds it', { timeout: ENGINE_TEST_TIMEOUT }, async () => {
+  const elasticsearch = await startElasticsearch();
+  // Plain HTTP: the project has no Elasticsearch client yet, and these four calls are the whole API used.
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${elasticsearch.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const json = (await res.json()) as Record<string, unknown>;
+    assert.ok(res.ok, `${method} ${path} answered ${res.status}: ${JSON.stringify(json)}`);
+    return json;
+  };
+  try {
+    const index = `smoke-${randomUUID()}`;
+    await call('PUT', `/${index}`, {
+      settings: { number_of_shards: 1, number_of_replicas: 0 },
+      mappings: { properties: { service: { type: 'keyword' }, durationUs: { type: 'long' } } },
+    });
+    await call('PUT', `/${index}/_doc/span-1`, { service: 'frontend', durationUs: 1234 });
+    await call('POST', `/${index}/_refresh`);
+    const found = (await call('POST', `/${index}/_search`, { query: { term: { service: 'frontend' } } })) as {
+      hits: { hits: { _id: string; _source: unknown }[] };
+    };
+    assert.deepEqual(
+      found.hits.hits.map((hit) => [hit._id, hit._source]),
+      [['span-1', { service: 'frontend', durationUs: 1234 }]],
+    );
+  } finally {
+    await elasticsearch.stop();
+  }
+});
+
 test('a real Kafka broker takes a message with acks=all and hands it to a consumer', { timeout: ENGINE_TEST_TIMEOUT }, async () => {
   const kafka = await startKafka();
   const topic = `smoke-${randomUUID()}`;
-  const admin = new Admin({ clientId: 'smoke-admin', bootstrapBrokers: kafka.brokers });
-  const producer = new Producer({ clientId: 'smoke-producer', bootstrapBrokers: kafka.brokers, serializers: stringSerializers });
-  const consumer = new Consumer({ groupId: `smoke-${randomUUID()}`, clientId: 'smoke-consumer', bootstrapBrokers: kafka.brokers, deserializers: stringDeserializers });
+  // The client's defaults (5 s per request, 3 retries) give up while a busy machine's broker is
+  // still loading its group coordinator.
+  const patient = { bootstrapBrokers: kafka.brokers, timeout: 60_000, retries: 30, retryDelay: 1000 };
+  const admin = new Admin({ clientId: 'smoke-admin', ...patient });
+  const producer = new Producer({ clientId: 'smoke-producer', ...patient, serializers: stringSerializers });
+  const consumer = new Consumer({ groupId: `smoke-${randomUUID()}`, clientId: 'smoke-consumer', ...patient, deserializers: stringDeserializers });
   try {
     await admin.createTopics({ topics: [topic], partitions: 1, replicas: 1 });
     // acks per send: @platformatic/kafka 2.12 ignores the Producer's own `acks` option and sends acks=1.

@@ -52,6 +52,7 @@ export async function buildLauncher(project: string): Promise<Launcher> {
     await writeFile(path.join(tmpDir, 'classpath.txt'), classpath);
     await rm(outDir, { recursive: true, force: true });
     await rename(tmpDir, outDir);
+    await removeOtherBuilds(project, outDir);
   } catch (err) {
     await rm(tmpDir, { recursive: true, force: true });
     const raced = await readClasspath(outDir);
@@ -59,6 +60,12 @@ export async function buildLauncher(project: string): Promise<Launcher> {
     throw err;
   }
   return { classpath: (await readClasspath(outDir))!, built: true };
+}
+
+/** Finished builds of older sources of the project (a build still in progress has a .tmp- name). */
+async function removeOtherBuilds(project: string, keep: string): Promise<void> {
+  const stale = (await readdir(CACHE_DIR)).filter((name) => name.startsWith(`${project}-`) && !name.includes('.tmp-'));
+  await Promise.all(stale.map((name) => path.join(CACHE_DIR, name)).filter((dir) => dir !== keep).map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
 /** The cached classpath, if the folder holds a finished build whose jars are all still there. */

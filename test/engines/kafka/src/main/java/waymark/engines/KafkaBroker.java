@@ -52,8 +52,12 @@ public final class KafkaBroker {
         "inter.broker.listener.name=PLAINTEXT",
         "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
         "log.dirs=" + home.resolve("data"),
-        // One node: every internal topic must make do with one replica.
+        // One node: every internal topic must make do with one replica, and one partition
+        // instead of 50 spares a busy machine many seconds before the first consumer group forms.
         "offsets.topic.replication.factor=1",
+        "offsets.topic.num.partitions=1",
+        "transaction.state.log.num.partitions=1",
+        "share.coordinator.state.topic.num.partitions=1",
         "transaction.state.log.replication.factor=1",
         "transaction.state.log.min.isr=1",
         "share.coordinator.state.topic.replication.factor=1",
