@@ -58,7 +58,7 @@ if (values.client) {
 /** Starts the broker, then runs every client `--runs` times, alternating, each in a fresh process. */
 async function drive(): Promise<void> {
   console.log(`${messages} messages of ${size} B, sends of ${batch}, ${inflight} in flight, acks=all, ${values.partitions} partition(s)`);
-  const kafka = await startKafka({ heap: '1g' });
+  const kafka = await startKafka({ heap: '1g', fullJit: true });
   const admin = new Admin({ clientId: 'bench-admin', bootstrapBrokers: kafka.brokers });
   const results = new Map<ClientName, (RunResult & { brokerCpuSeconds: number })[]>(CLIENTS.map((c) => [c, []]));
   try {
