@@ -15,7 +15,7 @@ import org.opensearch.transport.Netty4Plugin;
 /**
  * One real OpenSearch node in this JVM, for tests: single-node discovery, loopback only, no
  * security plugin, data under {@code --home}. The modules a distribution loads from its modules/
- * folder are given as classpath plugins instead.
+ * folder (netty4, analysis-common, painless) are given as classpath plugins instead.
  *
  * <p>Usage: {@code OpenSearchNode --home DIR --http-port N --transport-port N}. Prints
  * {@code opensearch ready http://127.0.0.1:N} on stdout once the node has started.
@@ -35,34 +35,13 @@ public final class OpenSearchNode {
     ParentWatch.start(home);
 
     Settings settings = Settings.builder()
-        .put("path.home", home.toString())
-        .put("path.data", home.resolve("data").toString())
-        .put("path.logs", home.resolve("logs").toString())
-        .put("cluster.name", "waymark-test")
-        .put("node.name", "waymark-test")
-        .put("discovery.type", "single-node")
-        .put("network.host", "127.0.0.1")
-        .put("http.port", httpPort)
-        .put("transport.port", args.port("transport-port"))
-        // A developer's disk is often more than 90% full; the default watermarks would then make
-        // every index read-only and the tests fail for a reason that has nothing to do with them.
-        .put("cluster.routing.allocation.disk.threshold_enabled", false)
+        .loadFromMap(SearchNodes.settings(home, httpPort, args.port("transport-port")))
         .build();
     Environment environment = InternalSettingsPreparer.prepareEnvironment(
-        settings, Map.of(), home.resolve("config"), () -> "waymark-test");
-    Node node = new ClasspathNode(environment,
-        List.of(Netty4Plugin.class, CommonAnalysisPlugin.class, PainlessPlugin.class));
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        node.close();
-      } catch (Exception e) {
-        System.err.println("closing the node failed: " + e);
-      }
-    }, "opensearch-close"));
+        settings, Map.of(), home.resolve("config"), () -> SearchNodes.NAME);
+    Node node = new ClasspathNode(environment, List.of(Netty4Plugin.class, CommonAnalysisPlugin.class, PainlessPlugin.class));
+    SearchNodes.closeOnShutdown(node);
     node.start();
-    System.out.println("opensearch ready http://127.0.0.1:" + httpPort);
-    // The node's threads are daemons: without this the JVM would end here. Exit comes from a
-    // signal (the shutdown hook closes the node) or from ParentWatch.
-    Thread.currentThread().join();
+    SearchNodes.announceAndWait("opensearch ready http://127.0.0.1:" + httpPort);
   }
 }
