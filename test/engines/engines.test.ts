@@ -7,7 +7,7 @@ import { startElasticsearch } from './elasticsearch.ts';
 import { startKafka } from './kafka.ts';
 import { startOpenSearch } from './opensearch.ts';
 
-// The first run on a machine builds the launchers and downloads their jars (about 130 MB from
+// The first run on a machine builds the launchers and downloads their jars (163 MB from
 // Maven Central); a busy machine can take minutes for that and for the start.
 const ENGINE_TEST_TIMEOUT = 15 * 60_000;
 

@@ -24,7 +24,8 @@ export interface Launcher {
 /**
  * Builds the Maven project `test/engines/<project>` unless a build of the same pom and sources
  * is cached, and returns its classpath. The first build on a machine downloads the jars from
- * Maven Central into ~/.m2 (about 130 MB for both engines), so it may take minutes.
+ * Maven Central into ~/.m2 (163 MB for all three engines with the Maven plugins), so it may
+ * take minutes.
  */
 export async function buildLauncher(project: string): Promise<Launcher> {
   const projectDir = path.join(ENGINES_DIR, project);
