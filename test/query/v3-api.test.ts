@@ -75,6 +75,14 @@ test('GET /api/v3/traces searches with snake_case and camelCase parameters', asy
   assert.deepEqual(traceIdsOf(all.body.result), [T1, T2].sort());
 });
 
+test('GET /api/v3/traces reads a zero duration bound as no bound, as Jaeger does', async () => {
+  const all = await getJson(`${q.url}/api/v3/traces?${window}`);
+  const zero = await getJson(`${q.url}/api/v3/traces?${window}&query.duration_min=0s&query.duration_max=0s`);
+  assert.equal(zero.status, 200);
+  assert.deepEqual(traceIdsOf(zero.body.result), traceIdsOf(all.body.result));
+  assert.equal(traceIdsOf(zero.body.result).length, 2);
+});
+
 test('GET /api/v3/traces: no match is 404, a missing or malformed time is 400 naming it', async () => {
   const none = await getJson(`${q.url}/api/v3/traces?${window}&query.service_name=nobody`);
   assert.equal(none.status, 404);

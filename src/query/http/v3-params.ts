@@ -44,8 +44,9 @@ export function parseV3Search(p: Params): V3Search {
   if (operation) query.operation = operation.value;
   const kind = firstOf(p, P.spanKind);
   if (kind) query.spanKind = parseSpanKind(kind.name, kind.value);
-  const durationMin = optionalDuration(p, P.durationMin);
-  const durationMax = optionalDuration(p, P.durationMax);
+  // As in Jaeger's api_v3 (non-nullable durations), a zero bound means "no bound".
+  const durationMin = nonZero(optionalDuration(p, P.durationMin));
+  const durationMax = nonZero(optionalDuration(p, P.durationMax));
   if (durationMin !== undefined) query.durationMin = durationMin;
   if (durationMax !== undefined) query.durationMax = durationMax;
   if (durationMin !== undefined && durationMax !== undefined && durationMax < durationMin) {
@@ -92,4 +93,8 @@ function required(p: Params, names: readonly string[]): { name: string; value: s
   const v = firstOf(p, names);
   if (!v) throw new BadParamError(names[0]!, 'parameter is required (an RFC 3339 time)');
   return v;
+}
+
+function nonZero(d: bigint | undefined): bigint | undefined {
+  return d === 0n ? undefined : d;
 }
