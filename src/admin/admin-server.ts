@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { Component, Host } from '../component/component.ts';
 import { listenHttp, type HttpEnv, type HttpListener } from '../server/http.ts';
+import type { ConnectionLimits } from '../server/limits.ts';
 
 export type HealthState = 'starting' | 'serving' | 'draining';
 
@@ -14,10 +15,12 @@ export class AdminServer implements Component {
   private listener: HttpListener | undefined;
   private readonly host: string;
   private readonly port: number;
+  private readonly limits: ConnectionLimits | undefined;
 
-  constructor(host: string, port: number) {
+  constructor(host: string, port: number, limits?: ConnectionLimits) {
     this.host = host;
     this.port = port;
+    this.limits = limits;
   }
 
   async start(host: Host): Promise<void> {
@@ -28,7 +31,7 @@ export class AdminServer implements Component {
     );
     app.get('/metrics', async (c) => c.text(await registry.metrics(), 200, { 'Content-Type': registry.contentType }));
     app.notFound((c) => c.text('not found: the admin port serves /health and /metrics', 404));
-    this.listener = await listenHttp(app, this.host, this.port, 'admin');
+    this.listener = await listenHttp(app, this.host, this.port, 'admin', { limits: this.limits });
   }
 
   get boundPort(): number | undefined {

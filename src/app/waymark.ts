@@ -5,9 +5,12 @@ import { AdminServer } from '../admin/admin-server.ts';
 import { OtlpHttpExporter } from '../exporters/otlp/otlp-http-exporter.ts';
 import { StorageExporter } from '../exporters/storage/storage-exporter.ts';
 import type { Telemetry } from '../observability/telemetry.ts';
+import { goDurationMs } from '../model/time.ts';
 import { BatchQueue } from '../pipeline/batch-queue.ts';
 import { RECEIVER_FACTORIES } from '../pipeline/registry.ts';
 import { QueryServer } from '../query/query-server.ts';
+import { Admission, admissionLimits } from '../receivers/shared/admission.ts';
+import { connectionLimits, type ConnectionLimits } from '../server/limits.ts';
 import type { StorageBackend } from '../storage/api/storage.ts';
 import { openStorage } from '../storage/factory.ts';
 
@@ -30,12 +33,15 @@ export class Waymark {
   private readonly started: Component[] = [];
   private storage: StorageBackend | undefined;
   private queue: BatchQueue | undefined;
+  private admission: Admission | undefined;
+  private readonly connections: ConnectionLimits;
   private stopping: Promise<void> | undefined;
   private readonly host: Host;
 
   constructor(options: WaymarkOptions) {
     this.options = options;
-    this.admin = new AdminServer(options.config.host, options.config.admin.port);
+    this.connections = connectionLimits(options.config.server);
+    this.admin = new AdminServer(options.config.host, options.config.admin.port, this.connections);
     this.host = {
       telemetry: options.telemetry,
       reportFatal: (err) => {
@@ -58,7 +64,7 @@ export class Waymark {
       if (role !== 'agent') this.storage = this.options.storage ?? (await openStorage(config.storage, this.options.telemetry.logger, this.options.telemetry.metrics));
       if (role === 'all-in-one' || role === 'collector' || role === 'agent') await this.startIngest();
       if (role === 'all-in-one' || role === 'query') {
-        await this.startComponent(new QueryServer({ host: config.host, ...config.query, retention: config.storage.embedded.retention }, this.storage!));
+        await this.startComponent(new QueryServer({ host: config.host, ...config.query, retention: config.storage.embedded.retention, connections: this.connections }, this.storage!));
       }
     } catch (err) {
       await this.shutdown();
@@ -74,7 +80,9 @@ export class Waymark {
     await this.startComponent(exporter);
     this.queue = new BatchQueue(config.queue, exporter);
     await this.startComponent(this.queue);
-    const settings = { host: config.host, ...config.limits };
+    this.admission = new Admission(admissionLimits(config.admission, goDurationMs(config.admission.maxEventLoopDelay)), this.options.telemetry.metrics);
+    this.admission.start();
+    const settings = { host: config.host, ...config.limits, connections: this.connections, admission: this.admission };
     const receivers: Receiver[] = RECEIVER_FACTORIES.flatMap((f) => f.create(config, settings, this.queue as TracesConsumer));
     for (const r of receivers) await this.startComponent(r);
   }
@@ -104,6 +112,7 @@ export class Waymark {
           log.error({ err }, 'error during shutdown');
         }
       }
+      this.admission?.stop();
       await this.storage?.close();
       await this.admin.shutdown();
       log.info('waymark stopped');

@@ -24,6 +24,19 @@ export class QueueFullError extends RetryableError {
   readonly reason = 'queue_full';
 }
 
+/**
+ * Admission refused a request before any work on it (too much in flight,
+ * memory over its limit, the event loop lagging): retryable, with the
+ * reason counted in metrics.
+ */
+export class OverloadError extends RetryableError {
+  readonly reason: string;
+  constructor(reason: string, message: string, retryAfterSeconds = 1) {
+    super(message, retryAfterSeconds);
+    this.reason = reason;
+  }
+}
+
 /** Input refused at the edge before decoding; carries the HTTP status to use. */
 export class InputError extends PermanentError {
   readonly status: 400 | 404 | 405 | 413 | 415;

@@ -14,6 +14,8 @@ export interface WaymarkConfig {
     /** Attribute values longer than this are truncated (0: never). */
     maxAttributeValueLength: number;
   };
+  /** Ingest admission, shared by every receiver (see src/pipeline/admission.ts). */
+  admission: { maxBytesInFlight: number; maxRequestsInFlight: number; memoryLimitMiB: number; memorySpikeLimitMiB: number; maxEventLoopDelay: string };
   queue: { capacitySpans: number; maxBatchSpans: number };
   storage: {
     type: string;
@@ -31,6 +33,16 @@ export interface WaymarkConfig {
     maxAnswerBytes: number;
   };
   admin: { port: number };
+  /** Connection limits of every HTTP and gRPC listener (durations are Go duration strings). */
+  server: {
+    headerTimeout: string;
+    requestTimeout: string;
+    keepAliveTimeout: string;
+    idleTimeout: string;
+    maxConnections: number;
+    grpcKeepaliveTime: string;
+    grpcMaxConcurrentStreams: number;
+  };
   agent: {
     /** Upstream collector's OTLP/HTTP traces URL (e.g. http://collector:4318/v1/traces). */
     collectorEndpoint: string;

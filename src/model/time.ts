@@ -67,3 +67,10 @@ export function parseGoDuration(text: string): bigint | undefined {
   }
   return sign * total;
 }
+
+/** A Go duration string checked at start-up ("250ms", "10s") in whole milliseconds; throws when it is not one. */
+export function goDurationMs(text: string): number {
+  const ns = parseGoDuration(text);
+  if (ns === undefined) throw new Error(`"${text}" is not a duration such as 10s or 250ms`);
+  return Number(ns / 1_000_000n);
+}

@@ -37,6 +37,12 @@ export class WaymarkMetrics {
     labelNames: ['receiver', 'reason'] as const,
     registers: [this.registry],
   });
+  readonly droppedDatagrams = new Counter({
+    name: 'waymark_receiver_dropped_datagrams_total',
+    help: 'UDP datagrams dropped undecoded because ingest was overloaded (their spans are not counted: they were never decoded).',
+    labelNames: ['receiver', 'reason'] as const,
+    registers: [this.registry],
+  });
   readonly truncatedAttributes = new Counter({
     name: 'waymark_receiver_truncated_attributes_total',
     help: 'Attribute values cut to the configured maximum length.',
@@ -51,6 +57,21 @@ export class WaymarkMetrics {
   readonly queueCapacity = new Gauge({
     name: 'waymark_queue_capacity_spans',
     help: 'Capacity of the batch queue in spans.',
+    registers: [this.registry],
+  });
+  readonly admissionBytesInFlight = new Gauge({
+    name: 'waymark_admission_bytes_in_flight',
+    help: 'Request bytes (as sent) admitted by the receivers and not yet answered.',
+    registers: [this.registry],
+  });
+  readonly admissionRequestsInFlight = new Gauge({
+    name: 'waymark_admission_requests_in_flight',
+    help: 'Ingest requests admitted by the receivers and not yet answered.',
+    registers: [this.registry],
+  });
+  readonly eventLoopLagSeconds = new Gauge({
+    name: 'waymark_event_loop_lag_seconds',
+    help: 'How late the last 50 ms timer fired: event loop lag, which ingest admission refuses beyond --max-event-loop-delay.',
     registers: [this.registry],
   });
   readonly storeWriteSeconds = new Histogram({
@@ -122,6 +143,7 @@ export class WaymarkMetrics {
       refused: (n, reason) => m.refusedSpans.inc({ receiver, reason }, n),
       dropped: (n, reason) => m.droppedSpans.inc({ receiver, reason }, n),
       refusedRequest: (reason) => m.refusedRequests.inc({ receiver, reason }, 1),
+      droppedRequest: (reason) => m.droppedDatagrams.inc({ receiver, reason }, 1),
       truncated: (n) => {
         if (n > 0) m.truncatedAttributes.inc({ receiver }, n);
       },
@@ -135,5 +157,6 @@ export interface ReceiverCounters {
   refused(n: number, reason: string): void;
   dropped(n: number, reason: string): void;
   refusedRequest(reason: string): void;
+  droppedRequest(reason: string): void;
   truncated(n: number): void;
 }

@@ -3,6 +3,7 @@ import type { Component, Host } from '../component/component.ts';
 import { parseGoDuration } from '../model/time.ts';
 import { listenGrpc, type GrpcListener } from '../server/grpc.ts';
 import { listenHttp, type HttpEnv, type HttpListener } from '../server/http.ts';
+import type { ConnectionLimits } from '../server/limits.ts';
 import type { StorageBackend } from '../storage/api/storage.ts';
 import { standardAdjusters } from './adjusters/index.ts';
 import { GrpcHandlers } from './grpc/handlers.ts';
@@ -32,6 +33,8 @@ export interface QuerySettings {
   retention?: string;
   timeout?: string;
   maxAnswerBytes?: number;
+  /** Timeouts and caps of both listeners (defaults when absent). */
+  connections?: ConnectionLimits;
 }
 
 /** The query ports: Jaeger's HTTP API and api_v3 under the base path; the api_v2 and api_v3 gRPC QueryServices. */
@@ -64,7 +67,7 @@ export class QueryServer implements Component {
 
   async start(host: Host): Promise<void> {
     const metrics = host.telemetry.metrics;
-    if (this.settings.port !== 0) this.http = await listenHttp(this.buildApp(host), this.settings.host, this.settings.port, 'query');
+    if (this.settings.port !== 0) this.http = await listenHttp(this.buildApp(host), this.settings.host, this.settings.port, 'query', { limits: this.settings.connections });
     if (this.settings.grpcPort !== 0) {
       try {
         this.grpc = await listenGrpc(
@@ -75,6 +78,8 @@ export class QueryServer implements Component {
           this.settings.host,
           this.settings.grpcPort,
           'query gRPC',
+          undefined,
+          this.settings.connections,
         );
       } catch (err) {
         await this.shutdown();

@@ -37,6 +37,8 @@ export async function startInProcess(options: { storage?: StorageBackend; flags?
       'receivers.jaeger.compactPort': String(ports.jaegerCompact),
       'receivers.jaeger.binaryPort': String(ports.jaegerBinary),
       'admin.port': String(ports.admin),
+      // The test's own work shares this event loop: it must not turn into push-back.
+      'admission.maxEventLoopDelay': '0s',
       ...options.flags,
     },
   });

@@ -7,25 +7,17 @@ import { decodePostSpansRequest } from '../../protocols/jaeger/proto-to-model.ts
 import { GrpcReceiver, toGrpcError } from '../shared/grpc-receiver.ts';
 import type { Ingest } from '../shared/ingest.ts';
 
-/** What the PostSpans deserializer hands the handler: model spans, or why there are none. */
-type Decoded = { spans: Span[] } | { error: unknown };
-
 const EMPTY_RESPONSE = Buffer.from(JaegerProto.PostSpansResponse.encode({}).finish());
 
 /**
- * CollectorService with a PostSpans deserializer that decodes straight into
- * the model. It never throws: grpc-js would answer INTERNAL, and bad input
- * deserves INVALID_ARGUMENT, so a failure is passed on to the handler.
+ * CollectorService handing PostSpans the raw bytes: admission sees the size
+ * before any decoding, and the handler decodes straight into the model (a
+ * failure there is INVALID_ARGUMENT; grpc-js answers INTERNAL to a throwing
+ * deserializer).
  */
 export const COLLECTOR_SERVICE: grpc.ServiceDefinition = grpcServiceDefinition(CollectorService, {
   PostSpans: {
-    requestDeserialize: (b: Buffer): Decoded => {
-      try {
-        return { spans: decodePostSpansRequest(b) };
-      } catch (error) {
-        return { error };
-      }
-    },
+    requestDeserialize: (b: Buffer) => b,
     responseSerialize: () => EMPTY_RESPONSE,
   },
 });
@@ -38,14 +30,16 @@ export class JaegerGrpcReceiver extends GrpcReceiver {
 
   protected implementation(ingest: Ingest): grpc.UntypedServiceImplementation {
     return {
-      PostSpans: (call: grpc.ServerUnaryCall<Decoded, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-        const decoded = call.request;
-        if ('error' in decoded) {
-          ingest.count.refusedRequest(decoded.error instanceof PermanentError || decoded.error instanceof InvalidIdError ? 'malformed' : 'internal_error');
-          callback(toGrpcError(decoded.error));
+      PostSpans: (call: grpc.ServerUnaryCall<Buffer, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+        let spans: Span[];
+        try {
+          spans = decodePostSpansRequest(call.request);
+        } catch (error) {
+          ingest.count.refusedRequest(error instanceof PermanentError || error instanceof InvalidIdError ? 'malformed' : 'internal_error');
+          callback(toGrpcError(error));
           return;
         }
-        ingest.ingest(decoded.spans).then(
+        ingest.ingest(spans).then(
           () => callback(null, {}),
           (err: unknown) => callback(toGrpcError(err)),
         );

@@ -1,7 +1,7 @@
 import dgram from 'node:dgram';
 import type { Logger } from 'pino';
 import type { Host, Receiver, TracesConsumer } from '../../component/component.ts';
-import { errorMessage } from '../../component/errors.ts';
+import { OverloadError, errorMessage } from '../../component/errors.ts';
 import { InvalidIdError } from '../../model/ids.ts';
 import type { Span } from '../../model/span.ts';
 import { readEmitBatchMessage, type ThriftEncoding } from '../../protocols/jaeger/thrift-reader.ts';
@@ -81,17 +81,27 @@ export class JaegerUdpReceiver implements Receiver {
       log.debug({ bytes: msg.length }, 'datagram larger than %d bytes dropped', MAX_DATAGRAM_BYTES);
       return;
     }
+    // Overloaded: the datagram is dropped undecoded (UDP has no push-back) and counted.
+    const ticket = this.settings.admission?.admit(msg.length);
+    if (ticket instanceof OverloadError) {
+      ingest.count.droppedRequest(ticket.reason);
+      return;
+    }
     let spans: Span[];
     try {
       spans = thriftBatchToSpans(readEmitBatchMessage(msg, this.encoding));
     } catch (err) {
+      ticket?.release();
       ingest.count.refusedRequest(err instanceof InvalidIdError ? 'invalid_id' : 'malformed');
       log.debug({ bytes: msg.length }, 'undecodable datagram dropped: %s', errorMessage(err));
       return;
     }
     // Nobody to tell: spans the pipeline refuses are lost, and Ingest counts them as dropped.
-    ingest.ingest(spans, { acknowledged: false }).catch((err: unknown) => {
-      log.debug({ spans: spans.length }, 'batch dropped: %s', errorMessage(err));
-    });
+    ingest
+      .ingest(spans, { acknowledged: false })
+      .catch((err: unknown) => {
+        log.debug({ spans: spans.length }, 'batch dropped: %s', errorMessage(err));
+      })
+      .finally(() => ticket?.release());
   }
 }

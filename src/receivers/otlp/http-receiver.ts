@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InputError } from '../../component/errors.ts';
 import { decodeExportRequest } from '../../protocols/otlp/proto-decoder.ts';
 import { decodeExportRequestJson } from '../../protocols/otlp/json-decoder.ts';
@@ -6,7 +7,7 @@ import { encodeExportResponse, encodeRpcStatus } from '../../protocols/otlp/prot
 import { exportResponseJson } from '../../protocols/otlp/json-encoder.ts';
 import type { HttpEnv } from '../../server/http.ts';
 import { mediaType, readBody } from '../shared/http-body.ts';
-import { toHttpRefusal } from '../shared/http-errors.ts';
+import { toHttpRefusal, type HttpRefusal } from '../shared/http-errors.ts';
 import { HttpReceiver } from '../shared/http-receiver.ts';
 import type { Ingest } from '../shared/ingest.ts';
 import { ingestDecoded } from './outcome.ts';
@@ -58,6 +59,19 @@ export class OtlpHttpReceiver extends HttpReceiver {
       }
       headers['Content-Type'] = PROTOBUF;
       return c.body(encodeRpcStatus(code, refusal.message) as Uint8Array<ArrayBuffer>, refusal.status as 400, headers);
+    }
+  }
+
+  /** Push-back before the body is read, with the google.rpc.Status body OTLP/HTTP specifies, in the request's encoding. */
+  protected override writeRefusal(req: IncomingMessage, res: ServerResponse, refusal: HttpRefusal): void {
+    const code = RPC_CODE[refusal.status] ?? 2;
+    const headers = { 'Retry-After': String(Math.max(1, Math.ceil(refusal.retryAfterSeconds ?? 1))) };
+    if (mediaType(req) === PROTOBUF) {
+      res.writeHead(refusal.status, { ...headers, 'Content-Type': PROTOBUF });
+      res.end(encodeRpcStatus(code, refusal.message));
+    } else {
+      res.writeHead(refusal.status, { ...headers, 'Content-Type': JSON_TYPE });
+      res.end(JSON.stringify({ code, message: refusal.message }));
     }
   }
 

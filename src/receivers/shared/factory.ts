@@ -1,11 +1,17 @@
 import type { Receiver, TracesConsumer } from '../../component/component.ts';
 import type { WaymarkConfig } from '../../config/config.ts';
+import type { ConnectionLimits } from '../../server/limits.ts';
+import type { Admission } from './admission.ts';
 
 /** Settings every receiver shares, cut from the process config. */
 export interface ReceiverSettings {
   host: string;
   maxRequestBytes: number;
   maxAttributeValueLength: number;
+  /** Timeouts and caps of every listener (defaults when absent). */
+  connections?: ConnectionLimits;
+  /** Shared by every receiver of the process; absent: everything is admitted (unit tests). */
+  admission?: Admission;
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Host, Receiver, TracesConsumer } from '../../component/component.ts';
-import { PermanentError, RetryableError, errorMessage } from '../../component/errors.ts';
+import { OverloadError, PermanentError, RetryableError, errorMessage } from '../../component/errors.ts';
 import { InvalidIdError } from '../../model/ids.ts';
 import { listenGrpc, type GrpcListener } from '../../server/grpc.ts';
 import type { ReceiverSettings } from './factory.ts';
@@ -35,11 +35,12 @@ export abstract class GrpcReceiver implements Receiver {
   async start(host: Host): Promise<void> {
     const ingest = new Ingest(this.next, host.telemetry.metrics.forReceiver(this.label), this.ingestLimits());
     this.listener = await listenGrpc(
-      [{ definition: this.definition, implementation: this.implementation(ingest) }],
+      [{ definition: this.definition, implementation: this.admitted(this.implementation(ingest), ingest) }],
       this.settings.host,
       this.port,
       this.description,
       this.settings.maxRequestBytes,
+      this.settings.connections,
     );
   }
 
@@ -52,7 +53,33 @@ export abstract class GrpcReceiver implements Receiver {
     return this.settings;
   }
 
+  /**
+   * The handlers must receive the raw message (a passthrough deserializer):
+   * admission looks at its size before it is decoded and refuses at once.
+   */
   protected abstract implementation(ingest: Ingest): grpc.UntypedServiceImplementation;
+
+  private admitted(impl: grpc.UntypedServiceImplementation, ingest: Ingest): grpc.UntypedServiceImplementation {
+    const admission = this.settings.admission;
+    if (!admission) return impl;
+    const out: grpc.UntypedServiceImplementation = {};
+    for (const [name, handler] of Object.entries(impl)) {
+      const unary = handler as grpc.handleUnaryCall<Buffer, unknown>;
+      out[name] = ((call: grpc.ServerUnaryCall<Buffer, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+        const ticket = admission.admit(Buffer.isBuffer(call.request) ? call.request.length : 0);
+        if (ticket instanceof OverloadError) {
+          ingest.count.refusedRequest(ticket.reason);
+          callback(toGrpcError(ticket));
+          return;
+        }
+        unary(call, (err, value, trailer, flags) => {
+          ticket.release();
+          callback(err, value, trailer, flags);
+        });
+      }) as grpc.UntypedHandleCall;
+    }
+    return out;
+  }
 }
 
 /**

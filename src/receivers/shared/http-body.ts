@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { InputError } from '../../component/errors.ts';
+import { ticketOf } from './admission.ts';
 
 const gunzip = promisify(zlib.gunzip);
 const inflate = promisify(zlib.inflate);
@@ -20,6 +21,8 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
     req.resume();
     throw tooLarge(maxBytes, `Content-Length ${declared}`);
   }
+  // A body without Content-Length was admitted at 0 bytes: charge it as it arrives.
+  const ticket = Number.isFinite(declared) ? undefined : ticketOf(req);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -27,6 +30,11 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
     if (size > maxBytes) {
       req.resume();
       throw tooLarge(maxBytes, 'body');
+    }
+    const refused = ticket?.add(chunk.length);
+    if (refused) {
+      req.resume();
+      throw refused;
     }
     chunks.push(chunk);
   }

@@ -1,5 +1,5 @@
 import type { TracesConsumer } from '../../component/component.ts';
-import { PermanentError, QueueFullError, RetryableError } from '../../component/errors.ts';
+import { OverloadError, PermanentError, QueueFullError, RetryableError } from '../../component/errors.ts';
 import type { Attribute, AttributeValue } from '../../model/attributes.ts';
 import type { Span } from '../../model/span.ts';
 import type { ReceiverCounters } from '../../observability/metrics.ts';
@@ -52,7 +52,7 @@ export class Ingest {
 }
 
 export function refusalReason(err: unknown): string {
-  if (err instanceof QueueFullError) return err.reason;
+  if (err instanceof QueueFullError || err instanceof OverloadError) return err.reason;
   if (err instanceof RetryableError) return 'unavailable';
   if (err instanceof PermanentError) return 'invalid';
   return 'internal_error';
