@@ -20,7 +20,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '150' },
     factor: { type: 'string', default: '4' },
     grpc: { type: 'string', default: '16' },
-    'traces-per-request': { type: 'string', default: '10' },
+    'traces-per-request': { type: 'string', default: '50' },
     // Extra Waymark flags, e.g. --waymark "--ingest-max-requests 256".
     waymark: { type: 'string', default: '--memory-limit-mib 1024 --memory-spike-limit-mib 256' },
   },

@@ -32,7 +32,7 @@ async function run(store: 'memory' | 'embedded', tag: string): Promise<OverloadR
   running.push(w);
   return runOverload(
     w,
-    { service: `overload-${store}`, tag, tracesPerRequest: 10, spansPerTrace: 10, capacityMs: 5_000, floodMs: FLOOD_MS, factor: FACTOR, grpcCallers: 8 },
+    { service: `overload-${store}`, tag, tracesPerRequest: 50, spansPerTrace: 10, capacityMs: 5_000, floodMs: FLOOD_MS, factor: FACTOR, grpcCallers: 8 },
     // The memory store evicts the oldest traces beyond --memory-max-traces: look up the newest there.
     { traces: 1_000, newestOnly: store === 'memory' },
   );

@@ -100,7 +100,7 @@ async function one(post: (body: Buffer) => Promise<SendResult>, grpc: boolean): 
     }
   } else if (r.status === 0) {
     report.failed++;
-    if (report.failures.length < 10) report.failures.push(`${grpc ? 'grpc' : 'http'}: ${r.error ?? 'no answer'}`);
+    if (report.failures.length < 10) report.failures.push(`${grpc ? 'grpc' : 'http'}: ${r.error ?? 'no answer'} after ${ms} ms, ${Date.now() - report.floodStartedAt} ms into the flood`);
   } else {
     report.otherStatuses[r.status] = (report.otherStatuses[r.status] ?? 0) + 1;
     if (report.failures.length < 10) report.failures.push(`${grpc ? 'grpc' : 'http'} ${r.status}: ${r.error ?? ''}`);
@@ -108,11 +108,11 @@ async function one(post: (body: Buffer) => Promise<SendResult>, grpc: boolean): 
   return r;
 }
 
-// Closed loop: 16 connections, each waits for its answer (and backs off on push-back).
+// Closed loop: 64 connections (enough to keep the server busy, as the issue's 64 clients), each waits for its answer and backs off on push-back.
 const capacityEnd = Date.now() + cfg.capacityMs;
 let capacityAcked = 0;
 await Promise.all(
-  Array.from({ length: 16 }, async () => {
+  Array.from({ length: 64 }, async () => {
     while (Date.now() < capacityEnd) {
       const r = await one((b) => http.post(b), false);
       if (r.status === 200) capacityAcked++;
