@@ -45,7 +45,7 @@ try {
   );
   console.log(describe(values.store, r));
   const metrics = await (await fetch(`${w.adminUrl}/metrics`)).text();
-  console.log(metrics.split('\n').filter((l) => l.startsWith('waymark_receiver_refused_requests_total') || l.startsWith('waymark_event_loop')).join('\n'));
+  console.log(metrics.split('\n').filter((l) => l.startsWith('waymark_receiver_refused_requests_total') || l.startsWith('waymark_event_loop') || l.startsWith('waymark_storage_write_duration_seconds')).join('\n'));
 } finally {
   console.log(`exit code after SIGTERM: ${await w.stop()}`);
   rmSync(dir, { recursive: true, force: true });

@@ -80,7 +80,9 @@ export class Waymark {
     await this.startComponent(exporter);
     this.queue = new BatchQueue(config.queue, exporter);
     await this.startComponent(this.queue);
-    this.admission = new Admission(admissionLimits(config.admission, goDurationMs(config.admission.maxEventLoopDelay)), this.options.telemetry.metrics);
+    const queue = this.queue;
+    const delays = { maxEventLoopDelayMs: goDurationMs(config.admission.maxEventLoopDelay), maxQueueDelayMs: goDurationMs(config.admission.maxQueueDelay) };
+    this.admission = new Admission(admissionLimits(config.admission, delays), this.options.telemetry.metrics, () => queue.waitMs);
     this.admission.start();
     const settings = { host: config.host, ...config.limits, connections: this.connections, admission: this.admission };
     const receivers: Receiver[] = RECEIVER_FACTORIES.flatMap((f) => f.create(config, settings, this.queue as TracesConsumer));

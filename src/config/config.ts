@@ -15,7 +15,7 @@ export interface WaymarkConfig {
     maxAttributeValueLength: number;
   };
   /** Ingest admission, shared by every receiver (see src/pipeline/admission.ts). */
-  admission: { maxBytesInFlight: number; maxRequestsInFlight: number; memoryLimitMiB: number; memorySpikeLimitMiB: number; maxEventLoopDelay: string };
+  admission: { maxBytesInFlight: number; maxRequestsInFlight: number; memoryLimitMiB: number; memorySpikeLimitMiB: number; maxEventLoopDelay: string; maxQueueDelay: string };
   queue: { capacitySpans: number; maxBatchSpans: number };
   storage: {
     type: string;

@@ -47,6 +47,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   o('admission.memoryLimitMiB', 'memory-limit-mib', 'int', 0, "ingest refuses new requests while the process's memory in use (V8 heap plus buffers) is above this minus the spike limit, as the OpenTelemetry Collector's memory_limiter (0: off)", INGEST),
   o('admission.memorySpikeLimitMiB', 'memory-spike-limit-mib', 'int', 0, 'headroom under the memory limit kept for spikes between two measurements (0: 20% of the limit)', INGEST),
   o('admission.maxEventLoopDelay', 'max-event-loop-delay', 'duration', '200ms', 'ingest refuses new requests while the event loop lags more than this, so the admin and query ports stay responsive (0s: off)', INGEST),
+  o('admission.maxQueueDelay', 'max-queue-delay', 'duration', '3s', 'ingest refuses new requests while the oldest request has waited longer than this for the store, so a slow store pushes back early instead of keeping clients waiting (0s: off)', INGEST),
   o('queue.capacitySpans', 'queue-size', 'int', 200000, 'spans that may wait for the store; beyond it receivers push back', INGEST),
   o('queue.maxBatchSpans', 'batch-size', 'int', 8192, 'most spans written to the store in one batch', INGEST),
   o('storage.type', 'storage', 'string', 'embedded', 'span storage backend: embedded (persistent, on disk in the data dir) or memory (not persistent, lost on exit)', STORE),

@@ -12,6 +12,8 @@ export interface BatchQueueConfig {
 
 interface Pending {
   spans: Span[];
+  /** performance.now() when it was queued. */
+  at: number;
   resolve(): void;
   reject(err: unknown): void;
 }
@@ -31,6 +33,10 @@ export class BatchQueue implements Processor {
   private closed = false;
   private metrics: WaymarkMetrics | undefined;
   private drained: (() => void) | undefined;
+  /** When the oldest request of the batch being written was queued. */
+  private writingSince = 0;
+  /** Spans per ms the store has been writing (moving average over the last writes; 0 before the first). */
+  private writeRate = 0;
 
   constructor(config: BatchQueueConfig, next: TracesConsumer) {
     this.config = config;
@@ -50,7 +56,7 @@ export class BatchQueue implements Processor {
       );
     }
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ spans, resolve, reject });
+      this.pending.push({ spans, at: performance.now(), resolve, reject });
       this.queued += spans.length;
       this.metrics?.queueDepth.set(this.queued);
       if (!this.writing) void this.drain();
@@ -59,6 +65,19 @@ export class BatchQueue implements Processor {
 
   get depth(): number {
     return this.queued;
+  }
+
+  /**
+   * How long a request queued now would wait for the store, in ms: the
+   * larger of what the oldest unanswered request has waited and what the
+   * spans queued ahead of it take at the store's recent write rate (the
+   * second reacts at once to a burst; the first covers a store that stalled).
+   */
+  get waitMs(): number {
+    const oldest = this.writing ? this.writingSince : this.pending[0]?.at;
+    const waited = oldest === undefined ? 0 : performance.now() - oldest;
+    const ahead = this.writeRate > 0 ? this.queued / this.writeRate : 0;
+    return Math.max(waited, ahead);
   }
 
   /** Stops taking new spans and resolves once everything queued was written. */
@@ -78,9 +97,13 @@ export class BatchQueue implements Processor {
         group.push(p);
         n += p.spans.length;
       }
+      this.writingSince = group[0]!.at;
       const batch = group.length === 1 ? group[0]!.spans : group.flatMap((p) => p.spans);
+      const t0 = performance.now();
       try {
         await this.next.consumeTraces(batch);
+        const rate = n / Math.max(1, performance.now() - t0);
+        this.writeRate = this.writeRate === 0 ? rate : 0.7 * this.writeRate + 0.3 * rate;
         for (const p of group) p.resolve();
       } catch (err) {
         for (const p of group) p.reject(err);

@@ -29,7 +29,7 @@ const held: StorageBackend = {
 let w: InProcessWaymark;
 
 before(async () => {
-  w = await startInProcess({ storage: held, flags: { 'queue.capacitySpans': String(CAPACITY), 'queue.maxBatchSpans': '10' } });
+  w = await startInProcess({ storage: held, flags: { 'queue.capacitySpans': String(CAPACITY), 'queue.maxBatchSpans': '10', 'admission.maxQueueDelay': '0s' } });
 });
 after(async () => {
   gateOpen();

@@ -14,6 +14,8 @@ export interface AdmissionLimits {
   memorySpikeBytes: number;
   /** Event loop lag beyond which ingest stops; 0 turns it off. */
   maxEventLoopDelayMs: number;
+  /** How long the oldest request may have waited for the store before ingest stops; 0 turns it off. */
+  maxQueueDelayMs: number;
 }
 
 /** One admitted request: released when its answer is sent (or its client went away). */
@@ -46,10 +48,13 @@ export class Admission {
   private lagMs = 0;
   private lastTick = performance.now();
   private timer: NodeJS.Timeout | undefined;
+  private readonly queueWaitMs: () => number;
 
-  constructor(limits: AdmissionLimits, metrics?: WaymarkMetrics) {
+  /** `queueWaitMs` tells how long the oldest request has waited for the store (the pipeline's BatchQueue). */
+  constructor(limits: AdmissionLimits, metrics?: WaymarkMetrics, queueWaitMs: () => number = () => 0) {
     this.limits = limits;
     this.metrics = metrics;
+    this.queueWaitMs = queueWaitMs;
   }
 
   start(): void {
@@ -107,6 +112,13 @@ export class Admission {
     if (l.memoryLimitBytes > 0 && this.memoryInUse > l.memoryLimitBytes - l.memorySpikeBytes) {
       return this.refuse('memory_limit', `memory in use ${mib(this.memoryInUse)} MiB is over the soft limit ${mib(l.memoryLimitBytes - l.memorySpikeBytes)} MiB (--memory-limit-mib minus --memory-spike-limit-mib)`);
     }
+    if (l.maxQueueDelayMs > 0) {
+      // A store slower than the intake: tell clients now rather than keep them waiting for their answer.
+      const wait = this.queueWaitMs();
+      if (wait > l.maxQueueDelayMs) {
+        return this.refuse('queue_delay', `the oldest request has waited ${Math.round(wait)} ms for the store, limit ${l.maxQueueDelayMs} ms (--max-queue-delay)`);
+      }
+    }
     if (l.maxEventLoopDelayMs > 0) {
       // The sampling timer is overdue while the loop is busy: count that lag now, not once it fires.
       const lag = Math.max(this.lagMs, performance.now() - this.lastTick - SAMPLE_MS);
@@ -150,7 +162,10 @@ export class Admission {
   }
 }
 
-export function admissionLimits(a: { maxBytesInFlight: number; maxRequestsInFlight: number; memoryLimitMiB: number; memorySpikeLimitMiB: number }, maxEventLoopDelayMs: number): AdmissionLimits {
+export function admissionLimits(
+  a: { maxBytesInFlight: number; maxRequestsInFlight: number; memoryLimitMiB: number; memorySpikeLimitMiB: number },
+  delays: { maxEventLoopDelayMs: number; maxQueueDelayMs: number },
+): AdmissionLimits {
   const limit = a.memoryLimitMiB * 1024 * 1024;
   return {
     maxBytesInFlight: a.maxBytesInFlight,
@@ -158,7 +173,7 @@ export function admissionLimits(a: { maxBytesInFlight: number; maxRequestsInFlig
     memoryLimitBytes: limit,
     // The Collector's default spike headroom is a fifth of the limit.
     memorySpikeBytes: a.memorySpikeLimitMiB > 0 ? a.memorySpikeLimitMiB * 1024 * 1024 : Math.floor(limit / 5),
-    maxEventLoopDelayMs,
+    ...delays,
   };
 }
 
