@@ -86,3 +86,20 @@ test('shutdown drains what was queued, then refuses new spans', async () => {
   assert.equal(g.batches.flat().length, 6);
   await q.shutdown();
 });
+
+test('waitMs: 0 when idle; grows while a write is held; counts the spans queued ahead at the measured write rate', async () => {
+  const g = gatedConsumer();
+  const q = new BatchQueue({ capacitySpans: 10_000, maxBatchSpans: 10 }, g.consumer);
+  await q.start({ telemetry: silentTelemetry(), reportFatal: () => {} });
+  assert.equal(q.waitMs, 0);
+  const first = q.consumeTraces(spans(10));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.ok(q.waitMs >= 40, `waitMs ${q.waitMs} while the write is held`);
+  // A write of 10 spans that took >= 50 ms: 1,000 more spans queued ahead are several seconds of work.
+  const more = Array.from({ length: 100 }, (_, i) => q.consumeTraces(spans(10, 100 + i * 10)));
+  g.open();
+  await first;
+  assert.ok(q.waitMs > 1_000, `waitMs ${q.waitMs} with 1,000 spans queued behind a slow write`);
+  await Promise.all(more);
+  assert.equal(q.waitMs, 0);
+});
