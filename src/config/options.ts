@@ -67,7 +67,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   o('query.maxAnswerBytes', 'query-max-answer-bytes', 'int', 64 * 1024 * 1024, 'span data one query answer may hold; the trace that does not fit is cut to its earliest spans, with a warning, and later ones are left out (0: no cap)', QUERY),
   o('server.headerTimeout', 'http-header-timeout', 'duration', '10s', 'every HTTP port: a client must send its request headers within this, or the connection is closed (slow clients)', ALL),
   o('server.requestTimeout', 'http-request-timeout', 'duration', '60s', 'every HTTP port: a client must send its whole request (headers and body) within this, or gets 408 and the connection is closed', ALL),
-  o('server.keepAliveTimeout', 'http-keep-alive-timeout', 'duration', '5s', 'every HTTP port: an idle keep-alive connection is closed after this', ALL),
+  o('server.keepAliveTimeout', 'keep-alive-timeout', 'duration', '5s', 'every HTTP port: an idle keep-alive connection is closed after this', ALL),
   o('server.idleTimeout', 'idle-timeout', 'duration', '120s', 'every port: a connection with nothing moving is closed after this (HTTP: no bytes either way; gRPC: no call open, max_connection_idle)', ALL),
   o('server.maxConnections', 'max-connections', 'int', 4096, 'every HTTP port: connections open at once; beyond it new ones are closed at once', ALL),
   o('server.grpcKeepaliveTime', 'grpc-keepalive-time', 'duration', '60s', 'every gRPC port: ping an idle client after this and close its connection if the ping goes unanswered for 20s (dead peers)', ALL),

@@ -88,7 +88,8 @@ for (const store of ['memory', 'embedded'] as const) {
       assert.ok(r.acked >= 3_000, `round ${round}: only ${r.acked} spans acknowledged before SIGTERM`);
     }
     if (store === 'embedded') {
-      const w = await startWaymark({ args });
+      // Every acknowledged trace in one search: no cap on the number of traces.
+      const w = await startWaymark({ args: [...args, '--query-max-limit', '0'] });
       running.push(w);
       const stored = new Set<string>();
       for (const trace of await tracesOf(w.queryUrl, `sigterm-${store}`)) {
