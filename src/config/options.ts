@@ -46,7 +46,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   o('admission.maxRequestsInFlight', 'ingest-max-requests', 'int', 512, 'ingest requests that may be in flight (received, not yet answered) at once across all receivers; beyond it requests are refused at once', INGEST),
   o('admission.memoryLimitMiB', 'memory-limit-mib', 'int', 0, "ingest refuses new requests while the process's memory in use (V8 heap plus buffers) is above this minus the spike limit, as the OpenTelemetry Collector's memory_limiter (0: off)", INGEST),
   o('admission.memorySpikeLimitMiB', 'memory-spike-limit-mib', 'int', 0, 'headroom under the memory limit kept for spikes between two measurements (0: 20% of the limit)', INGEST),
-  o('admission.maxEventLoopDelay', 'max-event-loop-delay', 'duration', '200ms', 'ingest refuses new requests while the event loop lags more than this with at least 8 requests in flight (decoding is what saturates it), so the query port stays responsive (0s: off)', INGEST),
+  o('admission.maxEventLoopDelay', 'max-event-loop-delay', 'duration', '500ms', 'ingest refuses new requests while the event loop lags more than this: a saturated loop reads sockets slowly, so requests would wait unread in the kernel instead of being refused (0s: off)', INGEST),
   o('admission.maxQueueDelay', 'max-queue-delay', 'duration', '3s', 'ingest refuses new requests while the oldest request has waited longer than this for the store, so a slow store pushes back early instead of keeping clients waiting (0s: off)', INGEST),
   o('queue.capacitySpans', 'queue-size', 'int', 200000, 'spans that may wait for the store; beyond it receivers push back', INGEST),
   o('queue.maxBatchSpans', 'batch-size', 'int', 8192, 'most spans written to the store in one batch', INGEST),

@@ -47,7 +47,7 @@ test('a refusal is a retryable OverloadError with a message naming the flag', ()
   assert.match(r.message, /--ingest-max-requests/);
 });
 
-test('event loop lag: a loop blocked past the limit refuses at once, before the sampling timer fires, while ingest is in flight', () => {
+test('event loop lag: a loop blocked past the limit refuses at once, before the sampling timer fires', () => {
   const a = new Admission({ ...OFF, maxEventLoopDelayMs: 100 });
   a.start();
   try {
@@ -55,9 +55,6 @@ test('event loop lag: a loop blocked past the limit refuses at once, before the 
     while (performance.now() < until) {
       // hold the event loop, as a burst of decoding does
     }
-    // With little in flight the lag is not ingest's doing (a GC pause): let requests in.
-    const few = Array.from({ length: 8 }, () => a.admit(1));
-    assert.deepEqual(few.map(reason), Array(8).fill(undefined));
     assert.equal(reason(a.admit(1)), 'event_loop_delay');
   } finally {
     a.stop();

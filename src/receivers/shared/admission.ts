@@ -27,8 +27,6 @@ export interface Ticket {
 
 /** How often memory and event loop lag are sampled. */
 const SAMPLE_MS = 50;
-/** Event loop lag refuses only while at least this many requests are in flight. */
-const LAG_MIN_IN_FLIGHT = 8;
 /** What clients are told to wait; OTLP exporters back off exponentially from their own base anyway. */
 const RETRY_AFTER_SECONDS = 1;
 
@@ -121,8 +119,7 @@ export class Admission {
         return this.refuse('queue_delay', `the oldest request has waited ${Math.round(wait)} ms for the store, limit ${l.maxQueueDelayMs} ms (--max-queue-delay)`);
       }
     }
-    // Lag with little ingest in flight is not ingest's doing (a GC pause, a busy machine): refusing would only drop spans of clients that do not retry.
-    if (l.maxEventLoopDelayMs > 0 && this.requests >= LAG_MIN_IN_FLIGHT) {
+    if (l.maxEventLoopDelayMs > 0) {
       // The sampling timer is overdue while the loop is busy: count that lag now, not once it fires.
       const lag = Math.max(this.lagMs, performance.now() - this.lastTick - SAMPLE_MS);
       if (lag > l.maxEventLoopDelayMs) {
