@@ -182,7 +182,7 @@ export function applyJsonEdits(doc: unknown, edits: readonly JsonEdit[]): unknow
     const all = [{ parent: root, key: 'doc' } as Slot, ...slots(root.doc)];
     const s = all[e.node % all.length]!;
     const p = s.parent as Record<string | number, unknown>;
-    if (e.op === 'replace') p[s.key] = e.value;
+    if (e.op === 'replace') p[s.key] = structuredClone(e.value);
     else if (e.op === 'wrap') p[s.key] = [p[s.key]];
     else if (Array.isArray(p)) p.splice(s.key as number, 1);
     else delete p[s.key];

@@ -1,5 +1,9 @@
+import { grpcQuery } from './targets/grpc-query.ts';
+import { httpBody } from './targets/http-body.ts';
 import { jaegerAgentBinary, jaegerAgentCompact, jaegerProto, jaegerThriftHttp } from './targets/jaeger.ts';
 import { otlpJson, otlpProto } from './targets/otlp.ts';
+import { goDuration, queryLegacy, queryV3, queryV3Body, rfc3339, transform } from './targets/query.ts';
+import { storeRecords } from './targets/store.ts';
 import { zipkinV1Json, zipkinV1Thrift, zipkinV2Json, zipkinV2Proto } from './targets/zipkin.ts';
 import type { FuzzTarget } from './target.ts';
 
@@ -15,4 +19,13 @@ export const TARGETS: FuzzTarget<any>[] = [
   jaegerAgentCompact,
   jaegerAgentBinary,
   jaegerProto,
+  httpBody,
+  queryLegacy,
+  queryV3,
+  queryV3Body,
+  rfc3339,
+  goDuration,
+  transform,
+  grpcQuery,
+  storeRecords,
 ];
