@@ -16,18 +16,7 @@ import {
 } from './index.ts';
 import { otlpRoot } from './schema.ts';
 import { sampleSpans } from './test-spans.ts';
-
-/** A comparable rendering: bigint, bytes and non-finite doubles made distinct and JSON-safe. */
-function plain(x: unknown): unknown {
-  return JSON.parse(
-    JSON.stringify(x, (_k, v: unknown) => {
-      if (typeof v === 'bigint') return `${v}n`;
-      if (v instanceof Uint8Array) return `bytes:${Buffer.from(v).toString('hex')}`;
-      if (typeof v === 'number' && !Number.isFinite(v)) return `double:${v}`;
-      return v;
-    }),
-  );
-}
+import { plain } from '../../../test/support/plain.ts';
 
 test('protobuf round trip: model -> encodeTracesData -> hand decoder is exact', () => {
   const spans = sampleSpans();

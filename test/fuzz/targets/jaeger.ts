@@ -8,10 +8,10 @@ import { readEmitBatchMessage, readThriftBatch } from '../../../src/protocols/ja
 import { thriftBatchToSpans } from '../../../src/protocols/jaeger/thrift-to-model.ts';
 import type { ThriftBatch, ThriftSpan, ThriftTag } from '../../../src/protocols/jaeger/thrift-types.ts';
 import { encodeBatch, encodeEmitBatch } from '../../jaeger/support/thrift-writer.ts';
-import { assertSame } from '../equal.ts';
+import { assertSame } from '../../support/plain.ts';
 import { spans, text } from '../model-arb.ts';
 import { fuzzBytes } from '../mutate.ts';
-import type { FuzzTarget } from '../target.ts';
+import type { FuzzTarget, RoundTrip } from '../target.ts';
 
 const expected = (err: unknown): boolean => err instanceof PermanentError || err instanceof InvalidIdError;
 
@@ -57,31 +57,25 @@ const thriftRoundTrip = (encoding: 'binary' | 'compact') => ({
   },
 });
 
+/** A Thrift target: a bare Batch (the HTTP collector's body) or an emitBatch message (an agent datagram). */
+function thriftTarget(name: string, encoding: 'binary' | 'compact', message: 'Batch' | 'emitBatch', roundTrip?: RoundTrip): FuzzTarget<Uint8Array> {
+  const encode = message === 'Batch' ? encodeBatch : encodeEmitBatch;
+  const read = message === 'Batch' ? readThriftBatch : readEmitBatchMessage;
+  return {
+    name,
+    input: fuzzBytes(thriftBatch.map((b) => Uint8Array.from(encode(b, encoding)))),
+    run: (buf) => thriftBatchToSpans(read(Buffer.from(buf), encoding)),
+    expected,
+    ...(roundTrip ? { roundTrip } : {}),
+  };
+}
+
 /** POST /api/traces on the Jaeger HTTP collector port: a bare Batch in the binary protocol. */
-export const jaegerThriftHttp: FuzzTarget<Uint8Array> = {
-  name: 'jaeger-thrift-http',
-  input: fuzzBytes(thriftBatch.map((b) => Uint8Array.from(encodeBatch(b, 'binary')))),
-  run: (buf) => thriftBatchToSpans(readThriftBatch(Buffer.from(buf), 'binary')),
-  expected,
-  roundTrip: thriftRoundTrip('binary'),
-};
-
+export const jaegerThriftHttp = thriftTarget('jaeger-thrift-http', 'binary', 'Batch', thriftRoundTrip('binary'));
 /** UDP 6831: emitBatch in the compact protocol. */
-export const jaegerAgentCompact: FuzzTarget<Uint8Array> = {
-  name: 'jaeger-agent-compact',
-  input: fuzzBytes(thriftBatch.map((b) => Uint8Array.from(encodeEmitBatch(b, 'compact')))),
-  run: (buf) => thriftBatchToSpans(readEmitBatchMessage(Buffer.from(buf), 'compact')),
-  expected,
-  roundTrip: thriftRoundTrip('compact'),
-};
-
+export const jaegerAgentCompact = thriftTarget('jaeger-agent-compact', 'compact', 'emitBatch', thriftRoundTrip('compact'));
 /** UDP 6832: emitBatch in the binary protocol. */
-export const jaegerAgentBinary: FuzzTarget<Uint8Array> = {
-  name: 'jaeger-agent-binary',
-  input: fuzzBytes(thriftBatch.map((b) => Uint8Array.from(encodeEmitBatch(b, 'binary')))),
-  run: (buf) => thriftBatchToSpans(readEmitBatchMessage(Buffer.from(buf), 'binary')),
-  expected,
-};
+export const jaegerAgentBinary = thriftTarget('jaeger-agent-binary', 'binary', 'emitBatch');
 
 export function encodePostSpans(s: Parameters<typeof spansToJaegerProto>[0]): Uint8Array {
   return JaegerProto.PostSpansRequest.encode({ batch: { spans: spansToJaegerProto(s) } }).finish();

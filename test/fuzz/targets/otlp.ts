@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PermanentError } from '../../../src/component/errors.ts';
 import { decodeExportRequest, decodeExportRequestJson, encodeTracesData, spansToOtlpJson } from '../../../src/protocols/otlp/index.ts';
-import { assertSame } from '../equal.ts';
+import { assertSame } from '../../support/plain.ts';
 import { spans } from '../model-arb.ts';
 import { fuzzBytes, fuzzJson } from '../mutate.ts';
 import type { FuzzTarget } from '../target.ts';

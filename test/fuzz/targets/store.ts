@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { attrRow, attrValue } from '../../../src/storage/embedded/attr-rows.ts';
 import { ByteWriter } from '../../../src/storage/embedded/binary-codec.ts';
 import { decodeResource, decodeScope, encodeResource, encodeScope, readSpanExtra, writeSpanExtra, type SpanExtra } from '../../../src/storage/embedded/record-codec.ts';
-import { assertSame } from '../equal.ts';
+import { assertSame } from '../../support/plain.ts';
 import { attributeValue, resource, scope, spans } from '../model-arb.ts';
 import { fuzzBytes } from '../mutate.ts';
 import type { FuzzTarget } from '../target.ts';
