@@ -176,7 +176,7 @@ export function grpcServiceDefinition(
         try {
           return req.decode(b);
         } catch (err) {
-          return new MalformedRequest(new PermanentError(`malformed ${req.name} request: ${errorMessage(err)}`));
+          return new MalformedRequest(new PermanentError(`malformed ${req.name}: ${errorMessage(err)}`));
         }
       },
       responseSerialize: (m: unknown) => Buffer.from(res.encode(m as object).finish()),
