@@ -11,6 +11,7 @@ import { encodeBatch, encodeEmitBatch } from '../../jaeger/support/thrift-writer
 import { assertSame } from '../../support/plain.ts';
 import { spans, text } from '../model-arb.ts';
 import { fuzzBytes } from '../mutate.ts';
+import { checkSpans } from '../model-check.ts';
 import type { FuzzTarget, RoundTrip } from '../target.ts';
 
 const expected = (err: unknown): boolean => err instanceof PermanentError || err instanceof InvalidIdError;
@@ -64,7 +65,7 @@ function thriftTarget(name: string, encoding: 'binary' | 'compact', message: 'Ba
   return {
     name,
     input: fuzzBytes(thriftBatch.map((b) => Uint8Array.from(encode(b, encoding)))),
-    run: (buf) => thriftBatchToSpans(read(Buffer.from(buf), encoding)),
+    run: (buf) => checkSpans(thriftBatchToSpans(read(Buffer.from(buf), encoding))),
     expected,
     ...(roundTrip ? { roundTrip } : {}),
   };
@@ -85,7 +86,7 @@ export function encodePostSpans(s: Parameters<typeof spansToJaegerProto>[0]): Ui
 export const jaegerProto: FuzzTarget<Uint8Array> = {
   name: 'jaeger-proto',
   input: fuzzBytes(spans.map(encodePostSpans)),
-  run: (buf) => decodePostSpansRequest(buf),
+  run: (buf) => checkSpans(decodePostSpansRequest(buf)),
   expected,
   roundTrip: {
     input: spans,

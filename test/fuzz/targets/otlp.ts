@@ -4,6 +4,7 @@ import { decodeExportRequest, decodeExportRequestJson, encodeTracesData, spansTo
 import { assertSame } from '../../support/plain.ts';
 import { spans } from '../model-arb.ts';
 import { fuzzBytes, fuzzJson } from '../mutate.ts';
+import { checkSpans } from '../model-check.ts';
 import type { FuzzTarget } from '../target.ts';
 
 const isPermanent = (err: unknown): boolean => err instanceof PermanentError;
@@ -12,7 +13,7 @@ const isPermanent = (err: unknown): boolean => err instanceof PermanentError;
 export const otlpProto: FuzzTarget<Uint8Array> = {
   name: 'otlp-proto',
   input: fuzzBytes(spans.map((s) => encodeTracesData(s))),
-  run: (buf) => decodeExportRequest(buf, { maxAttributeValueLength: 64 }),
+  run: (buf) => checkSpans(decodeExportRequest(buf, { maxAttributeValueLength: 64 }).spans),
   expected: isPermanent,
   roundTrip: {
     input: spans,
@@ -28,7 +29,7 @@ export const otlpProto: FuzzTarget<Uint8Array> = {
 export const otlpJson: FuzzTarget<Uint8Array> = {
   name: 'otlp-json',
   input: fuzzJson(spans.map((s) => spansToOtlpJson(s))),
-  run: (buf) => decodeExportRequestJson(Buffer.from(buf).toString('utf8')),
+  run: (buf) => checkSpans(decodeExportRequestJson(Buffer.from(buf).toString('utf8')).spans),
   expected: isPermanent,
   roundTrip: {
     input: spans,

@@ -7,6 +7,7 @@ import { zipkinProtoType } from '../../../src/protocols/zipkin/proto-schema.ts';
 import { encodeV1Thrift, type ThriftEndpoint, type ThriftV1Span } from '../../zipkin/v1-thrift-writer.ts';
 import { spans } from '../model-arb.ts';
 import { fuzzBytes, fuzzJson } from '../mutate.ts';
+import { checkSpans } from '../model-check.ts';
 import type { FuzzTarget } from '../target.ts';
 
 const expected = (err: unknown): boolean => err instanceof PermanentError || err instanceof InvalidIdError;
@@ -134,7 +135,7 @@ function zipkinFixedPoint(encoding: 'v2-json' | 'v2-proto', encode: (z: ZipkinJs
 export const zipkinV2Json: FuzzTarget<Uint8Array> = {
   name: 'zipkin-v2-json',
   input: fuzzJson(zipkinSpans),
-  run: (buf) => decodeZipkin('v2-json', buf),
+  run: (buf) => checkSpans(decodeZipkin('v2-json', buf)),
   expected,
   roundTrip: zipkinFixedPoint('v2-json', (z) => Buffer.from(JSON.stringify(z))),
 };
@@ -142,7 +143,7 @@ export const zipkinV2Json: FuzzTarget<Uint8Array> = {
 export const zipkinV2Proto: FuzzTarget<Uint8Array> = {
   name: 'zipkin-v2-proto',
   input: fuzzBytes(zipkinSpans.map(encodeZipkinProto)),
-  run: (buf) => decodeZipkin('v2-proto', buf),
+  run: (buf) => checkSpans(decodeZipkin('v2-proto', buf)),
   expected,
   roundTrip: zipkinFixedPoint('v2-proto', encodeZipkinProto),
 };
@@ -150,13 +151,13 @@ export const zipkinV2Proto: FuzzTarget<Uint8Array> = {
 export const zipkinV1Json: FuzzTarget<Uint8Array> = {
   name: 'zipkin-v1-json',
   input: fuzzJson(zipkinSpans.map((list) => list.map(toV1))),
-  run: (buf) => decodeZipkin('v1-json', buf),
+  run: (buf) => checkSpans(decodeZipkin('v1-json', buf)),
   expected,
 };
 
 export const zipkinV1Thrift: FuzzTarget<Uint8Array> = {
   name: 'zipkin-v1-thrift',
   input: fuzzBytes(zipkinSpans.map((list) => Uint8Array.from(encodeV1Thrift(list.map(toV1Thrift))))),
-  run: (buf) => decodeZipkin('v1-thrift', buf),
+  run: (buf) => checkSpans(decodeZipkin('v1-thrift', buf)),
   expected,
 };
