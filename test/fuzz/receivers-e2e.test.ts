@@ -5,7 +5,8 @@ import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import fc from 'fast-check';
 import { waitForTrace } from '../support/query.ts';
-import { startWaymark, type RunningWaymark } from '../support/waymark.ts';
+import { startEmbedded, tempDir } from '../storage/support.ts';
+import type { RunningWaymark } from '../support/waymark.ts';
 import { grpcQuery } from './targets/grpc-query.ts';
 import { jaegerAgentBinary, jaegerAgentCompact, jaegerProto, jaegerThriftHttp } from './targets/jaeger.ts';
 import { otlpJson, otlpProto } from './targets/otlp.ts';
@@ -14,7 +15,7 @@ import { zipkinV1Json, zipkinV1Thrift, zipkinV2Json, zipkinV2Proto } from './tar
 import type { FuzzTarget } from './target.ts';
 
 /**
- * The end-to-end pass: a real Waymark process gets fuzzed bodies on every
+ * The end-to-end pass: a real Waymark process (embedded store) gets fuzzed bodies on every
  * receiver port and query endpoint. Every answer must be a success or the
  * protocol's refusal (4xx, 503 with Retry-After; a gRPC status other than
  * INTERNAL/UNKNOWN), the process must stay healthy, and a valid request
@@ -23,12 +24,15 @@ import type { FuzzTarget } from './target.ts';
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 const PER_ENDPOINT = Number(process.env.FUZZ_E2E_RUNS ?? 25);
 
+// The default store, so fuzzed spans are written to DuckDB and fuzzed searches run against it.
+const data = tempDir();
 let w: RunningWaymark;
 before(async () => {
-  w = await startWaymark();
+  w = await startEmbedded(data.dir);
 });
 after(async () => {
   await w?.stop();
+  data.remove();
 });
 
 const inputs = <T>(t: FuzzTarget<T>, salt: number): T[] => fc.sample(t.input, { seed: SEED + salt, numRuns: PER_ENDPOINT });
@@ -86,6 +90,26 @@ async function sequential<T>(items: T[], fn: (x: T) => Promise<Answer>): Promise
   return out;
 }
 
+/** Searches at the edges of every numeric parameter, which the store must answer or refuse, not fail on. */
+const EDGE_QUERIES = [
+  '/api/traces?service=s&start=99999999999999999999&end=99999999999999999999',
+  '/api/traces?service=s&start=0&end=18446744073709551615',
+  '/api/traces?service=s&end=1',
+  '/api/traces?service=s&minDuration=9999999999h&maxDuration=99999999999h',
+  '/api/traces?service=s&limit=999999999',
+  '/api/traces?service=s&tags={"k":"' + 'v'.repeat(5000) + '"}',
+  '/api/traces?traceID=ffffffffffffffffffffffffffffffff&traceID=1',
+  '/api/v3/traces?query.service_name=s&query.start_time_min=0001-01-01T00:00:00Z&query.start_time_max=9999-12-31T23:59:59.999999999Z',
+  '/api/v3/traces?query.start_time_min=1969-12-31T23:59:59Z&query.start_time_max=1970-01-01T00:00:01Z&query.num_traces=999999999',
+  '/api/v3/traces/1?start_time=0001-01-01T00:00:00Z&end_time=9999-12-31T23:59:59Z',
+  '/api/v3/trace-summaries?query.start_time_min=0001-01-01T00:00:00Z&query.start_time_max=9999-12-31T23:59:59Z&query.duration_min=9999999h',
+  '/api/dependencies?endTs=99999999999999999999&lookback=99999999999999999999',
+  '/api/dependencies?endTs=1&lookback=2',
+  '/api/v3/dependencies?start_time=0001-01-01T00:00:00Z&end_time=9999-12-31T23:59:59Z',
+  '/api/services/%00/operations',
+  '/api/operations?service=' + 'x'.repeat(10_000),
+];
+
 test('fuzzed bodies on every HTTP receiver and query route: 4xx or success, never a 500', async () => {
   const p = w.ports;
   const otlp = `http://127.0.0.1:${p.otlpHttp}/v1/traces`;
@@ -105,6 +129,7 @@ test('fuzzed bodies on every HTTP receiver and query route: 4xx or success, neve
     sequential(inputs(queryV3, 12), ({ qs }) => get(`${w.queryUrl}/api/v3/traces?${qs}`)),
     sequential(inputs(queryV3Body, 13), (b) => post(`${w.queryUrl}/api/v3/traces`, 'application/json', b)),
     sequential(inputs(transform, 14), (b) => post(`${w.queryUrl}/api/transform`, 'application/json', b)),
+    sequential(EDGE_QUERIES, (q) => get(`${w.queryUrl}${q}`)),
   ]);
   assertRefusedOrServed(answers.flat());
 });
