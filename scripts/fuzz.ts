@@ -141,7 +141,7 @@ function record(c: Counts, kind: string, signature: string, detail: string, inpu
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `${kind}-${createHash('sha256').update(input).digest('hex').slice(0, 16)}.json`);
     writeFileSync(file, input);
-    d.files.push(path.relative(ROOT, file));
+    if (!d.files.includes(path.relative(ROOT, file))) d.files.push(path.relative(ROOT, file));
   }
 }
 
