@@ -54,7 +54,13 @@ export const queryLegacy: FuzzTarget<string> = {
 /** GET /api/v3/traces and /api/v3/traces/{id}. */
 export const queryV3: FuzzTarget<{ qs: string; id: string }> = {
   name: 'query-v3-params',
-  input: fc.record({ qs: queryString(V3_NAMES), id: value }),
+  // Most inputs carry the two required bounds first, so the other parameters are reached too.
+  input: fc.record({
+    qs: fc
+      .tuple(fc.boolean(), queryString(V3_NAMES))
+      .map(([window, qs]) => (window ? `query.start_time_min=2026-01-02T15:04:05Z&query.start_time_max=2026-01-02T16:04:05.5Z&${qs}` : qs)),
+    id: value,
+  }),
   run: ({ qs, id }) => {
     const p = paramsOf(`http://h/api/v3/traces?${qs}`);
     const errors: unknown[] = [];
