@@ -93,3 +93,12 @@ test('garbage and bad IDs are PermanentErrors naming the problem', () => {
   const badType = JaegerProto.PostSpansRequest.encode({ batch: { spans: [{ traceId: TRACE, spanId: ROOT, tags: [{ key: 'x', vType: 9 }] }] } }).finish();
   assert.throws(() => decodePostSpansRequest(badType), /tag "x" has unknown v_type 9/);
 });
+
+test('a start time before 1970 or past fixed64 nanoseconds is refused naming the span (found by fuzzing)', () => {
+  for (const seconds of ['-5', '9223372036854775807']) {
+    const buf = JaegerProto.PostSpansRequest.encode({
+      batch: { spans: [{ traceId: Buffer.alloc(16, 1), spanId: Buffer.alloc(8, 2), startTime: { seconds, nanos: 0 }, duration: { seconds: 1 } }] },
+    }).finish();
+    assert.throws(() => decodePostSpansRequest(buf), (err: unknown) => err instanceof PermanentError && /span 0202020202020202: (start|end) time/.test(err.message), seconds);
+  }
+});

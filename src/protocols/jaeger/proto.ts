@@ -2,6 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
+import { PermanentError, errorMessage } from '../../component/errors.ts';
 
 /**
  * Jaeger's api_v2 protobuf types (model, collector, query), loaded once from
@@ -139,8 +140,21 @@ export function nanosToTimestamp(ns: bigint): { seconds: string; nanos: number }
 }
 
 /**
+ * What a request deserializer hands the handler for bytes that are not the
+ * request message. Deserializers must not throw: grpc-js answers a throw with
+ * INTERNAL, and bad input deserves INVALID_ARGUMENT, which the handler gives.
+ */
+export class MalformedRequest {
+  readonly error: PermanentError;
+  constructor(error: PermanentError) {
+    this.error = error;
+  }
+}
+
+/**
  * A grpc-js service definition for a protobufjs service, every method
- * encoding and decoding with protobufjs. `overrides` replaces the request
+ * encoding and decoding with protobufjs (a request that does not decode
+ * becomes a MalformedRequest). `overrides` replaces the request
  * deserializer or response serializer of named methods (e.g. a PostSpans
  * that decodes straight into the model).
  */
@@ -158,7 +172,13 @@ export function grpcServiceDefinition(
       requestStream: Boolean(method.requestStream),
       responseStream: Boolean(method.responseStream),
       requestSerialize: (m: unknown) => Buffer.from(req.encode(m as object).finish()),
-      requestDeserialize: (b: Buffer) => req.decode(b),
+      requestDeserialize: (b: Buffer) => {
+        try {
+          return req.decode(b);
+        } catch (err) {
+          return new MalformedRequest(new PermanentError(`malformed ${req.name}: ${errorMessage(err)}`));
+        }
+      },
       responseSerialize: (m: unknown) => Buffer.from(res.encode(m as object).finish()),
       responseDeserialize: (b: Buffer) => res.decode(b),
       ...overrides[method.name],

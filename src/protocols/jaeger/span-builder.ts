@@ -5,6 +5,14 @@ import { InvalidIdError } from '../../model/ids.ts';
 import { SpanKind, StatusCode, spanKindFromName, type InstrumentationScope, type Resource, type Span, type SpanEvent, type SpanLink } from '../../model/span.ts';
 import { REF_CHILD_OF, REF_TYPE_ATTRIBUTE, REF_TYPE_CHILD_OF, REF_TYPE_FOLLOWS_FROM, TAG, type JaegerRef, type JaegerSpanParts } from './jaeger-span.ts';
 
+/** The model's times are fixed64 nanoseconds since 1970, as in OTLP; Jaeger's signed microseconds can say more. */
+const MAX_NANOS = 2n ** 64n - 1n;
+
+function checkTime(ns: bigint, what: string): void {
+  if (ns < 0n) throw new PermanentError(`${what} ${ns}ns is before 1970`);
+  if (ns > MAX_NANOS) throw new PermanentError(`${what} ${ns}ns is past what fixed64 nanoseconds hold (year 2554)`);
+}
+
 /** Process -> resource: the service name becomes `service.name`, the tags the other attributes. */
 export function resourceFromProcess(serviceName: string, tags: Attribute[]): Resource {
   const attrs: Attribute[] = serviceName === '' ? [] : [{ key: 'service.name', value: serviceName }];
@@ -22,6 +30,9 @@ export class SpanBuilder {
 
   build(p: JaegerSpanParts, resource: Resource): Span {
     if (p.durationNanos < 0n) throw new PermanentError(`span ${p.spanId}: negative duration ${p.durationNanos}ns`);
+    checkTime(p.startTimeUnixNano, `span ${p.spanId}: start time`);
+    checkTime(p.startTimeUnixNano + p.durationNanos, `span ${p.spanId}: end time`);
+    p.logs.forEach((l, i) => checkTime(l.timeUnixNano, `span ${p.spanId}: log ${i} time`));
     const attributes: Attribute[] = [];
     let kind: SpanKind = SpanKind.UNSPECIFIED;
     let statusTag: string | undefined;

@@ -110,3 +110,17 @@ test('bad input names the span and the problem', () => {
   negative.spans[0]!.duration = -1n;
   assert.throws(() => thriftBatchToSpans(negative), /negative duration/);
 });
+
+test('a start time before 1970, or an end past what fixed64 nanoseconds hold, is refused naming the span (found by fuzzing)', () => {
+  for (const [startTime, duration] of [[-5n, 10n], [2n ** 62n, 0n], [18_446_744_073_709_551n, 1_000n]] as const) {
+    const batch = sampleBatch(0n, 42n);
+    batch.spans[0]!.startTime = startTime;
+    batch.spans[0]!.duration = duration;
+    assert.throws(() => thriftBatchToSpans(batch), (err: unknown) => err instanceof PermanentError && /span 0000000000001111: (start|end) time/.test(err.message), String(startTime));
+  }
+  // The largest end time the model holds is accepted.
+  const edge = sampleBatch(0n, 42n);
+  edge.spans[0]!.startTime = 18_446_744_073_709_550n;
+  edge.spans[0]!.duration = 1n;
+  assert.equal(thriftBatchToSpans(edge)[0]!.endTimeUnixNano, 18_446_744_073_709_551_000n);
+});

@@ -96,11 +96,12 @@ class ObjectDecoder {
     return v;
   }
 
-  /** int64 from a decimal string, an integer number or a bigint. */
+  /**
+   * int64 from a decimal string, an integer number or a bigint (protobufjs's,
+   * or a long JSON literal): one outside int64 is refused, never wrapped.
+   */
   int64(v: unknown, path: string): bigint {
-    if (typeof v === 'bigint') return BigInt.asIntN(64, v);
-    if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
-    if (typeof v === 'string' && INT.test(v)) {
+    if (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v)) || (typeof v === 'string' && INT.test(v))) {
       const b = BigInt(v);
       if (b === BigInt.asIntN(64, b)) return b;
       this.fail(path, `${v} is outside int64`);
@@ -108,11 +109,10 @@ class ObjectDecoder {
     return this.fail(path, `expected an integer (decimal string), got ${describe(v)}`);
   }
 
-  /** fixed64 nanoseconds from a decimal string, a non-negative integer or a bigint; absent means 0. */
+  /** fixed64 nanoseconds from a decimal string, a non-negative integer or a bigint; absent means 0; outside fixed64 is refused. */
   time(v: unknown, path: string): bigint {
     if (v == null) return 0n;
-    if (typeof v === 'bigint') return BigInt.asUintN(64, v);
-    if ((typeof v === 'number' && Number.isInteger(v)) || (typeof v === 'string' && INT.test(v))) {
+    if (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v)) || (typeof v === 'string' && INT.test(v))) {
       const t = BigInt(v);
       if (t >= 0n && t === BigInt.asUintN(64, t)) return t;
       this.fail(path, `${v} is outside fixed64`);

@@ -16,18 +16,7 @@ import {
 } from './index.ts';
 import { otlpRoot } from './schema.ts';
 import { sampleSpans } from './test-spans.ts';
-
-/** A comparable rendering: bigint, bytes and non-finite doubles made distinct and JSON-safe. */
-function plain(x: unknown): unknown {
-  return JSON.parse(
-    JSON.stringify(x, (_k, v: unknown) => {
-      if (typeof v === 'bigint') return `${v}n`;
-      if (v instanceof Uint8Array) return `bytes:${Buffer.from(v).toString('hex')}`;
-      if (typeof v === 'number' && !Number.isFinite(v)) return `double:${v}`;
-      return v;
-    }),
-  );
-}
+import { plain } from '../../../test/support/plain.ts';
 
 test('protobuf round trip: model -> encodeTracesData -> hand decoder is exact', () => {
   const spans = sampleSpans();
@@ -266,4 +255,18 @@ test('decoding with maxAttributeValueLength cuts values as Ingest would (service
   assert.deepEqual(withoutServiceName(cutWhileDecoding.spans), withoutServiceName(reference.spans));
   assert.equal(cutWhileDecoding.spans[0]!.resource.serviceName, 'che');
   assert.equal(decodeExportRequest(buf).truncated, 0);
+});
+
+test('JSON: a bare integer literal outside int64 / fixed64 is refused like its decimal string, never wrapped', () => {
+  const doc = (attr: string, start: string) =>
+    `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"x",
+      "startTimeUnixNano":${start},"attributes":[{"key":"n","value":{"intValue":${attr}}}]}]}]}]}`;
+  assert.throws(() => decodeExportRequestJson(doc('123456789012345678901234567890', '1')), /intValue: 123456789012345678901234567890 is outside int64/);
+  assert.throws(() => decodeExportRequestJson(doc('9223372036854775808', '1')), /outside int64/);
+  assert.throws(() => decodeExportRequestJson(doc('1e300', '1')), /outside int64/);
+  assert.throws(() => decodeExportRequestJson(doc('1', '18446744073709551616')), /startTimeUnixNano: 18446744073709551616 is outside fixed64/);
+  assert.throws(() => decodeExportRequestJson(doc('1', '-1234567890123456789')), /outside fixed64/);
+  const ok = decodeExportRequestJson(doc('-9223372036854775808', '18446744073709551615')).spans[0]!;
+  assert.equal(ok.attributes[0]!.value, -9223372036854775808n);
+  assert.equal(ok.startTimeUnixNano, 18446744073709551615n);
 });

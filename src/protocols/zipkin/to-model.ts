@@ -1,5 +1,5 @@
 import { PermanentError } from '../../component/errors.ts';
-import type { Attribute, AttributeValue } from '../../model/attributes.ts';
+import { isKeyValueList, type Attribute, type AttributeValue } from '../../model/attributes.ts';
 import { EMPTY_SCOPE, makeResource, makeSpan } from '../../model/builders.ts';
 import { SpanKind, StatusCode, spanKindFromName, type InstrumentationScope, type Resource, type Span, type SpanEvent, type SpanStatus } from '../../model/span.ts';
 import { microsToNanos } from '../../model/time.ts';
@@ -183,12 +183,41 @@ function toEvent(a: ZipkinAnnotation): SpanEvent {
   } catch {
     return event;
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return event;
+  const attributes = packedValue(parsed);
+  // Only an object whose every value has an attribute form is unpacked; anything else (null) keeps the annotation as it came.
+  if (attributes === undefined || !isKeyValueList(attributes)) return event;
   event.name = m[1]!;
   event.droppedAttributesCount = Number(m[3]);
-  for (const [key, v] of Object.entries(parsed)) {
-    if (typeof v === 'string' || typeof v === 'boolean') event.attributes.push({ key, value: v });
-    else if (typeof v === 'number') event.attributes.push({ key, value: Number.isSafeInteger(v) ? BigInt(v) : v });
-  }
+  event.attributes = attributes.kvlist;
   return event;
+}
+
+const MAX_PACKED_DEPTH = 32;
+
+/**
+ * A packed JSON value as the attribute value that packs back to it (arrays
+ * and objects too), or undefined for null and for nesting deeper than any
+ * client writes (the recursion must stop somewhere).
+ */
+function packedValue(v: unknown, depth = 0): AttributeValue | undefined {
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? BigInt(v) : v;
+  if (depth > MAX_PACKED_DEPTH) return undefined;
+  if (Array.isArray(v)) {
+    const values: AttributeValue[] = [];
+    for (const item of v) {
+      const value = packedValue(item, depth + 1);
+      if (value === undefined) return undefined;
+      values.push(value);
+    }
+    return values;
+  }
+  if (typeof v !== 'object' || v === null) return undefined;
+  const kvlist: Attribute[] = [];
+  for (const [key, item] of Object.entries(v)) {
+    const value = packedValue(item, depth + 1);
+    if (value === undefined) return undefined;
+    kvlist.push({ key, value });
+  }
+  return { kvlist };
 }

@@ -4,7 +4,7 @@ import { PermanentError } from '../../component/errors.ts';
 import { getAttribute } from '../../model/attributes.ts';
 import { InvalidIdError } from '../../model/ids.ts';
 import { SpanKind, StatusCode } from '../../model/span.ts';
-import { decodeZipkin } from './index.ts';
+import { decodeZipkin, modelToZipkin } from './index.ts';
 
 const TRACE = '463ac35c9f6413ad48485a3953bb6124';
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
@@ -125,6 +125,20 @@ test('annotations packed by the collector (name|{json}|dropped) become event att
     ],
     droppedAttributesCount: 1,
   });
+});
+
+test('a packed annotation whose JSON holds arrays, objects or null loses nothing (found by fuzzing)', () => {
+  // Arrays and objects become array and kvlist attributes, which pack back to the same JSON.
+  const [s] = decode([span({ annotations: [{ timestamp: 1764000000123500, value: 'retry|{"ids":[1,"x"],"ctx":{"k":true},"e":{}}|0' }] })]);
+  assert.deepEqual(s!.events[0]!.attributes, [
+    { key: 'ids', value: [1n, 'x'] },
+    { key: 'ctx', value: { kvlist: [{ key: 'k', value: true }] } },
+    { key: 'e', value: { kvlist: [] } },
+  ]);
+  assert.deepEqual(modelToZipkin([s!])[0]!.annotations, [{ timestamp: 1764000000123500, value: 'retry|{"ids":[1,"x"],"ctx":{"k":true},"e":{}}|0' }]);
+  // null has no attribute value: the annotation is kept as it came, as the event's name.
+  const [n] = decode([span({ annotations: [{ timestamp: 1764000000123500, value: 'x|{"a":1,"b":null}|0' }] })]);
+  assert.deepEqual(n!.events[0], { timeUnixNano: 1764000000123500000n, name: 'x|{"a":1,"b":null}|0', attributes: [], droppedAttributesCount: 0 });
 });
 
 test('a span without timestamp takes it from its annotations, or refuses the batch naming the span', () => {

@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type { WaymarkMetrics } from '../../observability/metrics.ts';
+import { MalformedRequest } from '../../protocols/jaeger/proto.ts';
 import { newCall, type QueryCall } from '../query-service.ts';
 import { toGrpcError } from './grpc-errors.ts';
 
@@ -35,16 +36,18 @@ export class GrpcHandlers {
     return (call, callback) => {
       const done = this.timer(method);
       const q = queryCallOf(call);
-      fn(call.request, q).then(
-        (res) => {
-          done();
-          callback(null, res, trailer(q));
-        },
-        (err: unknown) => {
-          done();
-          callback(toGrpcError(err));
-        },
-      );
+      malformed(call.request)
+        .then(() => fn(call.request, q))
+        .then(
+          (res) => {
+            done();
+            callback(null, res, trailer(q));
+          },
+          (err: unknown) => {
+            done();
+            callback(toGrpcError(err));
+          },
+        );
     };
   }
 
@@ -58,16 +61,18 @@ export class GrpcHandlers {
           if (call.write(msg)) resolve();
           else call.once('drain', () => resolve());
         });
-      fn(call.request, send, q).then(
-        () => {
-          done();
-          call.end(trailer(q));
-        },
-        (err: unknown) => {
-          done();
-          call.emit('error', toGrpcError(err));
-        },
-      );
+      malformed(call.request)
+        .then(() => fn(call.request, send, q))
+        .then(
+          () => {
+            done();
+            call.end(trailer(q));
+          },
+          (err: unknown) => {
+            done();
+            call.emit('error', toGrpcError(err));
+          },
+        );
     };
   }
 
@@ -76,4 +81,9 @@ export class GrpcHandlers {
     const endpoint = `/${this.service}/${method}`;
     return () => this.metrics?.querySeconds.observe({ api: 'grpc', endpoint }, Number(process.hrtime.bigint() - started) / 1e9);
   }
+}
+
+/** Rejects with the decoding error when the request bytes did not decode (see MalformedRequest). */
+function malformed(request: unknown): Promise<void> {
+  return request instanceof MalformedRequest ? Promise.reject(request.error) : Promise.resolve();
 }

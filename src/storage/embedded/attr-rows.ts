@@ -49,10 +49,14 @@ export function attrValue(type: number, value: string, raw: Uint8Array | null): 
     case ATTR_BOOL:
       return value === 'true';
     case ATTR_INT:
+      if (!/^-?\d+$/.test(value)) throw new RangeError(`embedded store: integer attribute row holds "${value.slice(0, 40)}"`);
       return BigInt(value);
-    case ATTR_DOUBLE:
+    case ATTR_DOUBLE: {
       // String(x) is the shortest text that parses back to the same double (NaN and ±Infinity included).
-      return Number(value);
+      const n = Number(value);
+      if (value.trim() === '' || (Number.isNaN(n) && value !== 'NaN')) throw new RangeError(`embedded store: double attribute row holds "${value.slice(0, 40)}"`);
+      return n;
+    }
     case ATTR_RAW:
       if (!raw) throw new RangeError('embedded store: attribute row without its encoding');
       return readValue(new ByteReader(raw));

@@ -8,6 +8,7 @@ import { encodeBatch } from './batch-encoder.ts';
 import type { WaymarkMetrics } from '../../observability/metrics.ts';
 import type { DamagedPartition } from './partition-set.ts';
 import type { WorkerMessage, WorkerRequest, WorkerSettings } from './worker-protocol.ts';
+import { INT64_MAX, storableDependencies, storableLookup, storableQuery } from './storable-window.ts';
 
 export interface EmbeddedStoreOptions {
   /** Directory of the partition files; created when missing. */
@@ -49,7 +50,6 @@ function storeMessage(message: string): string {
 // failed queries with "Out of Memory" while up to 128MB of WAL (checkpoint_threshold) waited
 // in memory uncompressed. See docs/storage-embedded.md.
 const DEFAULT_MEMORY_LIMIT = '512MB';
-const INT64_MAX = 0x7fffffffffffffffn;
 const CLOSE_TIMEOUT_MS = 10_000;
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; onTruncated?: ReadOptions['onTruncated'] };
@@ -163,7 +163,7 @@ export class EmbeddedStore implements StorageBackend, SpanWriter, SpanReader {
   }
 
   getTrace(lookup: TraceLookup, options?: ReadOptions): Promise<Span[]> {
-    return this.call({ id: 0, op: 'getTrace', lookup, ...maxBytesOf(options) }, [], options) as Promise<Span[]>;
+    return this.call({ id: 0, op: 'getTrace', lookup: storableLookup(lookup), ...maxBytesOf(options) }, [], options) as Promise<Span[]>;
   }
 
   getServices(options?: ReadOptions): Promise<string[]> {
@@ -175,15 +175,19 @@ export class EmbeddedStore implements StorageBackend, SpanWriter, SpanReader {
   }
 
   findTraceIds(query: TraceQuery, options?: ReadOptions): Promise<string[]> {
-    return this.call({ id: 0, op: 'findTraceIds', query }, [], options) as Promise<string[]>;
+    const q = storableQuery(query);
+    if (!q) return Promise.resolve([]);
+    return this.call({ id: 0, op: 'findTraceIds', query: q }, [], options) as Promise<string[]>;
   }
 
   findTraces(query: TraceQuery, options?: ReadOptions): Promise<Span[][]> {
-    return this.call({ id: 0, op: 'findTraces', query, ...maxBytesOf(options) }, [], options) as Promise<Span[][]>;
+    const q = storableQuery(query);
+    if (!q) return Promise.resolve([]);
+    return this.call({ id: 0, op: 'findTraces', query: q, ...maxBytesOf(options) }, [], options) as Promise<Span[][]>;
   }
 
   getDependencies(query: DependencyQuery, options?: ReadOptions): Promise<DependencyLink[]> {
-    return this.call({ id: 0, op: 'getDependencies', query }, [], options) as Promise<DependencyLink[]>;
+    return this.call({ id: 0, op: 'getDependencies', query: storableDependencies(query) }, [], options) as Promise<DependencyLink[]>;
   }
 
   /** Applies retention and the disk cap now (they also run on a timer). */

@@ -62,7 +62,11 @@ export function writeValue(w: ByteWriter, v: AttributeValue): void {
   }
 }
 
-export function readValue(r: ByteReader): AttributeValue {
+/** Deeper than any decoder lets in (they stop at 32): a damaged blob, refused before the recursion exhausts the stack. */
+const MAX_DEPTH = 64;
+
+export function readValue(r: ByteReader, depth = 0): AttributeValue {
+  if (depth > MAX_DEPTH) throw new RangeError(`embedded store: attribute value nested deeper than ${MAX_DEPTH}`);
   const tag = r.byte();
   switch (tag) {
     case T_STRING:
@@ -84,11 +88,11 @@ export function readValue(r: ByteReader): AttributeValue {
     case T_ARRAY: {
       const n = r.uvar();
       const out: AttributeValue[] = [];
-      for (let i = 0; i < n; i++) out.push(readValue(r));
+      for (let i = 0; i < n; i++) out.push(readValue(r, depth + 1));
       return out;
     }
     case T_KVLIST:
-      return { kvlist: readAttributes(r) };
+      return { kvlist: readAttributes(r, depth + 1) };
     default:
       throw new RangeError(`embedded store: unknown attribute type tag ${tag}`);
   }
@@ -102,12 +106,12 @@ export function writeAttributes(w: ByteWriter, attrs: readonly Attribute[]): voi
   }
 }
 
-export function readAttributes(r: ByteReader): Attribute[] {
+export function readAttributes(r: ByteReader, depth = 0): Attribute[] {
   const n = r.uvar();
   const out: Attribute[] = [];
   for (let i = 0; i < n; i++) {
     const key = r.string();
-    out.push({ key, value: readValue(r) });
+    out.push({ key, value: readValue(r, depth) });
   }
   return out;
 }
