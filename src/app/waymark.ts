@@ -32,6 +32,8 @@ export class Waymark {
   private readonly options: WaymarkOptions;
   private readonly started: Component[] = [];
   private storage: StorageBackend | undefined;
+  /** The store while it opens (after a crash, replaying its log can take seconds): a shutdown meanwhile waits for it and closes it. */
+  private opening: Promise<StorageBackend> | undefined;
   private queue: BatchQueue | undefined;
   private admission: Admission | undefined;
   private readonly connections: ConnectionLimits;
@@ -61,7 +63,12 @@ export class Waymark {
     if (problems.length > 0) throw new Error(`invalid configuration:\n  ${problems.join('\n  ')}`);
     try {
       await this.startComponent(this.admin);
-      if (role !== 'agent') this.storage = this.options.storage ?? (await openStorage(config.storage, this.options.telemetry.logger, this.options.telemetry.metrics));
+      if (role !== 'agent') {
+        this.opening = this.options.storage ? Promise.resolve(this.options.storage) : openStorage(config.storage, this.options.telemetry.logger, this.options.telemetry.metrics);
+        this.storage = await this.opening;
+        // Stopped while the store opened: the shutdown closes it; starting the rest would race it.
+        if (this.stopping) return;
+      }
       if (role === 'all-in-one' || role === 'collector' || role === 'agent') await this.startIngest();
       if (role === 'all-in-one' || role === 'query') {
         await this.startComponent(new QueryServer({ host: config.host, ...config.query, retention: config.storage.embedded.retention, connections: this.connections }, this.storage!));
@@ -115,7 +122,9 @@ export class Waymark {
         }
       }
       this.admission?.stop();
-      await this.storage?.close();
+      // Exiting while the store's thread is inside DuckDB aborts the process: a store still opening is closed once open.
+      const storage = this.storage ?? (await this.opening?.catch(() => undefined));
+      await storage?.close();
       await this.admin.shutdown();
       log.info('waymark stopped');
     })();

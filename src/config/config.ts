@@ -20,7 +20,7 @@ export interface WaymarkConfig {
   storage: {
     type: string;
     memory: { maxTraces: number };
-    embedded: { dataDir: string; retention: string; maxDiskBytes: number; memoryLimit: string; partitionWidth: string };
+    embedded: { dataDir: string; retention: string; maxDiskBytes: number; memoryLimit: string; checkpointThreshold: string; partitionWidth: string };
   };
   query: {
     port: number;

@@ -56,6 +56,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   o('storage.embedded.retention', 'retention', 'duration', '168h', 'embedded store: how long spans are kept, a Go duration; whole partition files are deleted', STORE),
   o('storage.embedded.maxDiskBytes', 'max-disk', 'int', 0, 'embedded store: drop the oldest data beyond this many bytes on disk (0: no cap)', STORE),
   o('storage.embedded.memoryLimit', 'store-memory', 'size', '512MB', "embedded store: memory DuckDB may use for its buffers and unwritten data (a size like 256MB or 1GB); the process's RSS is roughly this plus the ingest queue", STORE),
+  o('storage.embedded.checkpointThreshold', 'store-checkpoint-threshold', 'size', '128MB', 'embedded store: write-ahead log size at which DuckDB moves it into the partition file (larger: less CPU and disk, longer replay after a crash)', STORE),
   o('storage.embedded.partitionWidth', 'partition-width', 'duration', '24h', 'embedded store: span start time covered by one partition file (whole seconds); retention and the disk cap delete whole files', STORE),
   o('query.port', 'query-port', 'port', 16686, 'query HTTP port: Jaeger API, api_v3 (0 disables)', QUERY),
   o('query.grpcPort', 'query-grpc-port', 'port', 16685, 'query gRPC port: jaeger.api_v2/api_v3 QueryService (0 disables)', QUERY),

@@ -22,6 +22,7 @@ export async function openStorage(config: WaymarkConfig['storage'], logger?: Log
         ...(config.embedded.maxDiskBytes > 0 ? { maxDiskBytes: config.embedded.maxDiskBytes } : {}),
         partitionWidth: parseGoDuration(config.embedded.partitionWidth)!,
         memoryLimit: config.embedded.memoryLimit,
+        checkpointThreshold: config.embedded.checkpointThreshold,
         ...(metrics ? { metrics } : {}),
       });
     default:

@@ -60,6 +60,8 @@ export interface StartOptions {
   cwd?: string;
   /** Leave out `--storage memory`, so the process opens the default store: give it a temporary `cwd` or `--data-dir`. */
   defaultStorage?: boolean;
+  /** Called with the process as soon as it is spawned, before it is healthy (to kill it during start-up, say). */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 /**
@@ -104,6 +106,7 @@ async function startOnce(options: StartOptions): Promise<RunningWaymark> {
   const [program, ...leading] = options.command ?? [path.join(ROOT, 'bin/waymark')];
   const proc = spawnSupervised(program!, [...leading, ...args], { env: { ...process.env, WAYMARK_LOG_LEVEL: 'warn', ...options.env }, ...(options.cwd ? { cwd: options.cwd } : {}) });
   const { child } = proc;
+  options.onSpawn?.(child);
   const adminUrl = `http://127.0.0.1:${ports.admin}`;
   const running: RunningWaymark = {
     ports,
@@ -115,7 +118,7 @@ async function startOnce(options: StartOptions): Promise<RunningWaymark> {
   };
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`waymark exited with ${child.exitCode} before becoming healthy:\n${proc.output()}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`waymark exited with ${child.exitCode ?? child.signalCode} before becoming healthy:\n${proc.output()}`);
     try {
       const res = await fetch(`${adminUrl}/health`);
       if (res.status === 200) return running;

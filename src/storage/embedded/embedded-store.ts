@@ -50,7 +50,7 @@ function storeMessage(message: string): string {
 // failed queries with "Out of Memory" while up to 128MB of WAL (checkpoint_threshold) waited
 // in memory uncompressed. See docs/storage-embedded.md.
 const DEFAULT_MEMORY_LIMIT = '512MB';
-const CLOSE_TIMEOUT_MS = 10_000;
+const SLOW_CLOSE_MS = 10_000;
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; onTruncated?: ReadOptions['onTruncated'] };
 
@@ -73,11 +73,13 @@ export class EmbeddedStore implements StorageBackend, SpanWriter, SpanReader {
   private failure: Error | undefined;
   private closing: Promise<void> | undefined;
   private readonly exited: Promise<void>;
+  private readonly logger: Logger;
 
-  private constructor(worker: Worker, damaged: DamagedPartition[]) {
+  private constructor(worker: Worker, damaged: DamagedPartition[], exited: Promise<void>, logger: Logger) {
     this.worker = worker;
+    this.logger = logger;
     this.damaged = damaged;
-    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+    this.exited = exited;
   }
 
   static async open(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
@@ -140,14 +142,16 @@ export class EmbeddedStore implements StorageBackend, SpanWriter, SpanReader {
         store?.fail(err);
       });
     });
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     let damaged: DamagedPartition[];
     try {
       damaged = await ready;
     } catch (err) {
-      await worker.terminate();
+      // The worker closes DuckDB and ends by itself after failing (never worker.terminate(): see close()).
+      await exited;
       throw err;
     }
-    store = new EmbeddedStore(worker, damaged);
+    store = new EmbeddedStore(worker, damaged, exited, logger);
     return store;
   }
 
@@ -199,10 +203,13 @@ export class EmbeddedStore implements StorageBackend, SpanWriter, SpanReader {
     this.closing ??= (async () => {
       if (!this.failure) await this.call({ id: 0, op: 'close' }).catch(() => undefined);
       this.failure ??= new Error('embedded store: closed');
-      // The worker ends itself once its files are closed (see store-worker.ts); terminate only one that hangs.
-      const timer = setTimeout(() => void this.worker.terminate(), CLOSE_TIMEOUT_MS);
+      // The worker ends itself once its files are closed (see store-worker.ts). It is never terminated: ending
+      // its thread while a DuckDB call is in flight (a checkpoint on DETACH, a WAL replay) aborts the whole process
+      // ("terminate called after throwing an instance of 'Napi::Error'": the addon throws from its completion callback
+      // once JavaScript may no longer run), which is no better than the kill -9 a stuck shutdown gets from its supervisor.
+      const slow = setTimeout(() => this.logger.warn('embedded store: still closing its files (checkpointing the write-ahead log)'), SLOW_CLOSE_MS);
       await this.exited;
-      clearTimeout(timer);
+      clearTimeout(slow);
     })();
     return this.closing;
   }

@@ -350,7 +350,17 @@ port.on('message', (req: WorkerRequest) => {
 init().then(
   () => send({ op: 'ready', damaged: partitions.damaged }),
   (err: unknown) => {
+    // Closed here and the thread left to end by itself: terminating it with DuckDB objects alive aborts the process (see close).
+    clearInterval(sweepTimer);
+    try {
+      // Unset when init failed before creating them.
+      writeConn?.closeSync();
+      instance?.closeSync();
+    } catch {
+      // nothing more to release
+    }
     unlock?.();
     send({ op: 'failed', message: err instanceof Error ? err.message : String(err) });
+    port.close();
   },
 );
