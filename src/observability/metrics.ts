@@ -95,7 +95,17 @@ export class WaymarkMetrics {
   });
   readonly storagePartitionsDamaged = new Counter({
     name: 'waymark_storage_partitions_damaged_total',
-    help: 'Partition files the embedded store found damaged and moved aside (*.damaged-<ms>); the rest is still served.',
+    help: 'Partition files the embedded store found damaged and moved aside (*.damaged-<ms>), after copying what was readable into a fresh file; the rest is still served.',
+    registers: [this.registry],
+  });
+  readonly storageSalvagedSpans = new Counter({
+    name: 'waymark_storage_salvaged_spans_total',
+    help: 'Spans the embedded store copied out of damaged partition files into fresh ones, and still serves.',
+    registers: [this.registry],
+  });
+  readonly storageUnreadableSpans = new Counter({
+    name: 'waymark_storage_unreadable_spans_total',
+    help: 'Spans of damaged partition files that could not be read (bad blocks); files that would not open at all are counted only in waymark_storage_partitions_damaged_total.',
     registers: [this.registry],
   });
   readonly storageDiskBytes = new Gauge({

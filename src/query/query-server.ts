@@ -12,6 +12,7 @@ import { API_V3_QUERY_SERVICE, apiV3QueryImplementation } from './grpc/v3-query-
 import { registerLegacyRoutes } from './http/legacy-routes.ts';
 import { legacyErrorResponse } from './http/respond.ts';
 import { QueryRouter } from './http/router.ts';
+import { registerStorageStatusRoute } from './http/storage-status-route.ts';
 import { registerTransformRoute } from './http/transform-route.ts';
 import { registerV3Routes } from './http/v3-routes.ts';
 import type { Adjuster } from './adjusters/index.ts';
@@ -94,6 +95,7 @@ export class QueryServer implements Component {
     registerLegacyRoutes(router, this.serviceFor(host));
     registerV3Routes(router, this.serviceFor(host));
     registerTransformRoute(router);
+    registerStorageStatusRoute(router, this.serviceFor(host));
     mountUi(app, this.settings.basePath);
     app.notFound((c) => {
       const path = new URL(c.req.url).pathname;

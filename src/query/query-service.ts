@@ -2,7 +2,7 @@ import type { Span } from '../model/span.ts';
 import type { WaymarkMetrics } from '../observability/metrics.ts';
 import type { SpanWithWarnings } from '../protocols/jaeger-json/encoder.ts';
 import type { DependencyLink, DependencyQuery, Operation, OperationQuery, TraceLookup, TraceQuery } from '../storage/api/query.ts';
-import { FilterUnsupportedError, type ReadOptions, type StorageBackend, type TruncatedTrace } from '../storage/api/storage.ts';
+import { FilterUnsupportedError, type ReadOptions, type StorageBackend, type StorageStatus, type TruncatedTrace } from '../storage/api/storage.ts';
 import { withWarning } from './adjusters/adjuster.ts';
 import type { Adjuster } from './adjusters/index.ts';
 import { ClientGoneError, QueryDeadlineError, TraceNotFoundError } from './errors.ts';
@@ -94,6 +94,11 @@ export class QueryService {
 
   getServices(call: QueryCall = newCall()): Promise<string[]> {
     return this.bounded(call, (o) => this.backend.reader.getServices(o));
+  }
+
+  /** Damaged store files found since start-up, and what could be read out of them. */
+  storageStatus(): StorageStatus {
+    return this.backend.status?.() ?? { damaged: [] };
   }
 
   getOperations(query: OperationQuery, call: QueryCall = newCall()): Promise<Operation[]> {

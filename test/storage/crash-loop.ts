@@ -170,9 +170,11 @@ async function oneRound(dir: string, phase: Phase, killAfterMs: number, senders:
     return ackedThisRound;
   } catch (err) {
     stop = true;
+    const before = ended() ? (proc.signalCode ?? `exit code ${proc.exitCode}`) : 'running';
     kill();
     await exited;
-    throw err;
+    const cause = err instanceof Error ? `${err.message}${err.cause ? ` (${String(err.cause)})` : ''}` : String(err);
+    throw new Error(`${cause}\nthe process was ${before}; its output:\n${w.output().slice(-4000)}`);
   } finally {
     clearTimeout(killTimer);
   }

@@ -61,12 +61,33 @@ export interface SearchCapabilities {
   tagExists: boolean;
 }
 
+/** A damaged store file that was set aside, and what could be read out of it. */
+export interface DamagedFile {
+  file: string;
+  /** Where the damaged original was moved (kept for inspection or recovery by hand). */
+  movedTo: string;
+  reason: string;
+  /** When it was found, ISO 8601. */
+  foundAt: string;
+  /** Spans copied out of it into a fresh file, still served; absent when nothing could be read. */
+  salvagedSpans?: number;
+  /** Spans it held that could not be read; absent when unknown (the file would not open at all). */
+  unreadableSpans?: number;
+}
+
+/** What the query API reports about the store's health (GET /api/storage/status). */
+export interface StorageStatus {
+  damaged: DamagedFile[];
+}
+
 /** One backend: owns its resources, hands out a writer and a reader. */
 export interface StorageBackend {
   readonly type: string;
   readonly capabilities: SearchCapabilities;
   readonly writer: SpanWriter;
   readonly reader: SpanReader;
+  /** Damage found in the stored data since start-up (backends that keep nothing on disk have none). */
+  status?(): StorageStatus;
   close(): Promise<void>;
 }
 

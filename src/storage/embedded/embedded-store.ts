@@ -3,7 +3,7 @@ import { pino, type Logger } from 'pino';
 import { PermanentError, RetryableError } from '../../component/errors.ts';
 import type { Span } from '../../model/span.ts';
 import type { DependencyLink, DependencyQuery, Operation, OperationQuery, TraceLookup, TraceQuery } from '../api/query.ts';
-import type { ReadOptions, SearchCapabilities, SpanReader, SpanWriter, StorageBackend } from '../api/storage.ts';
+import type { ReadOptions, SearchCapabilities, SpanReader, SpanWriter, StorageBackend, StorageStatus } from '../api/storage.ts';
 import { encodeBatch } from './batch-encoder.ts';
 import type { WaymarkMetrics } from '../../observability/metrics.ts';
 import type { DamagedPartition } from './partition-set.ts';
@@ -64,7 +64,7 @@ export class EmbeddedStore implements StorageBackend, SpanWriter, SpanReader {
   readonly capabilities: SearchCapabilities = { searchWithoutService: true, tagNotEquals: true, tagExists: true };
   readonly writer: SpanWriter = this;
   readonly reader: SpanReader = this;
-  /** Partition files that would not open at start-up, moved aside (and logged). */
+  /** Damaged partition files moved aside (and logged), at start-up or since, with what was salvaged from each. */
   readonly damaged: DamagedPartition[];
 
   private readonly worker: Worker;
@@ -102,11 +102,13 @@ export class EmbeddedStore implements StorageBackend, SpanWriter, SpanReader {
     const script = new URL(import.meta.url.endsWith('.ts') ? './store-worker.ts' : './store-worker.js', import.meta.url);
     const worker = new Worker(script, { workerData: settings });
     let store: EmbeddedStore | undefined;
-    const ready = new Promise<DamagedPartition[]>((resolve, reject) => {
+    // Found at start-up or later; the store reports them (status()) and so does /metrics.
+    const damaged: DamagedPartition[] = [];
+    const ready = new Promise<void>((resolve, reject) => {
       worker.on('message', (m: WorkerMessage) => {
         switch (m.op) {
           case 'ready':
-            resolve(m.damaged);
+            resolve();
             return;
           case 'failed':
             reject(new Error(`embedded store: cannot open ${options.dataDir}: ${m.message}`));
@@ -121,7 +123,10 @@ export class EmbeddedStore implements StorageBackend, SpanWriter, SpanReader {
             options.metrics?.storagePartitionsDropped.inc({ reason: m.reason });
             return;
           case 'damaged':
+            damaged.push(m.partition);
             options.metrics?.storagePartitionsDamaged.inc();
+            if (m.partition.salvagedSpans !== undefined) options.metrics?.storageSalvagedSpans.inc(m.partition.salvagedSpans);
+            if (m.partition.unreadableSpans !== undefined) options.metrics?.storageUnreadableSpans.inc(m.partition.unreadableSpans);
             return;
           case 'cancelled':
             options.metrics?.storageReadsCancelled.inc({ store: 'embedded' });
@@ -143,9 +148,8 @@ export class EmbeddedStore implements StorageBackend, SpanWriter, SpanReader {
       });
     });
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    let damaged: DamagedPartition[];
     try {
-      damaged = await ready;
+      await ready;
     } catch (err) {
       // The worker closes DuckDB and ends by itself after failing (never worker.terminate(): see close()).
       await exited;
@@ -153,6 +157,10 @@ export class EmbeddedStore implements StorageBackend, SpanWriter, SpanReader {
     }
     store = new EmbeddedStore(worker, damaged, exited, logger);
     return store;
+  }
+
+  status(): StorageStatus {
+    return { damaged: [...this.damaged] };
   }
 
   async writeSpans(spans: Span[]): Promise<void> {

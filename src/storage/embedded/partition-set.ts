@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import type { DamagedFile } from '../api/storage.ts';
 import { catalogAlias, parsePartitionFileName, partitionFileName, partitionRangeFor, sqlString, type PartitionRange } from './partition-files.ts';
+import { isCorruption, salvagePartition } from './salvage.ts';
 import { FORMAT_VERSION, partitionSchema } from './schema.ts';
 
 export type Log = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
@@ -28,11 +30,7 @@ export interface Partition extends PartitionRange {
   appenders?: Map<string, DuckDBAppender>;
 }
 
-export interface DamagedPartition {
-  file: string;
-  movedTo: string;
-  reason: string;
-}
+export type DamagedPartition = DamagedFile;
 
 /**
  * The partition files in the data directory, attached to one in-memory
@@ -47,9 +45,9 @@ export class PartitionSet {
   private readonly dataDir: string;
   private readonly widthNs: bigint;
   private readonly log: Log;
-  private readonly onDamaged: () => void;
+  private readonly onDamaged: (d: DamagedPartition) => void;
 
-  constructor(conn: DuckDBConnection, dataDir: string, widthNs: bigint, log: Log, onDamaged: () => void = () => undefined) {
+  constructor(conn: DuckDBConnection, dataDir: string, widthNs: bigint, log: Log, onDamaged: (d: DamagedPartition) => void = () => undefined) {
     this.conn = conn;
     this.dataDir = dataDir;
     this.widthNs = widthNs;
@@ -67,7 +65,7 @@ export class PartitionSet {
         await this.attach(file, range);
       } catch (err) {
         refuseIfInUse(file, err);
-        await this.isolate(file, err);
+        await this.setAside(file, range, err);
       }
     }
   }
@@ -84,8 +82,8 @@ export class PartitionSet {
       // A damaged file under the name we need: move it aside and start a fresh one.
       if (!existsSync(file)) throw err;
       refuseIfInUse(file, err);
-      await this.isolate(file, err);
-      return this.attach(file, range);
+      await this.setAside(file, range, err);
+      return this.parts.get(file) ?? this.attach(file, range);
     }
   }
 
@@ -135,7 +133,7 @@ export class PartitionSet {
     while (p.refs > 0) await new Promise((r) => setTimeout(r, 5));
     this.closeAppenders(p);
     await this.conn.run(`DETACH ${p.alias}`).catch(() => undefined);
-    await this.isolate(p.file, new Error(reason));
+    await this.setAside(p.file, p, new Error(reason));
   }
 
   async closeAll(): Promise<void> {
@@ -192,17 +190,53 @@ export class PartitionSet {
     }
   }
 
-  private async isolate(file: string, err: unknown): Promise<void> {
+  /**
+   * Moves a damaged file aside (with its WAL) and, when the damage is bad
+   * blocks (a checksum error), copies what is still readable into a fresh
+   * file under the original name and serves that (salvage.ts). Either way
+   * it is logged and reported with how many spans were saved and lost.
+   */
+  private async setAside(file: string, range: PartitionRange, err: unknown): Promise<void> {
     const reason = err instanceof Error ? err.message : String(err);
     const movedTo = `${file}.damaged-${Date.now()}`;
     renameSync(file, movedTo);
     if (existsSync(file + '.wal')) renameSync(file + '.wal', movedTo + '.wal');
-    this.damaged.push({ file, movedTo, reason });
-    this.onDamaged();
-    this.log('error', `embedded store: partition ${path.basename(file)} is damaged and was moved aside to ${path.basename(movedTo)}; the other partitions are served`, {
+    const report: DamagedPartition = { file, movedTo, reason, foundAt: new Date().toISOString() };
+    const name = path.basename(file);
+    let salvageError = '';
+    if (isCorruption(err)) {
+      const started = Date.now();
+      try {
+        const salvaged = await salvagePartition(this.conn, movedTo, file, catalogAlias(file));
+        await this.attach(file, range);
+        report.salvagedSpans = salvaged.salvagedSpans;
+        report.unreadableSpans = salvaged.unreadableSpans;
+        this.damaged.push(report);
+        this.onDamaged(report);
+        this.log('error', `embedded store: partition ${name} is damaged (${reason}); salvaged ${salvaged.salvagedSpans} spans into a fresh ${name}, ${salvaged.unreadableSpans} spans could not be read; the damaged file was moved aside to ${path.basename(movedTo)}`, {
+          file,
+          movedTo,
+          reason,
+          salvagedSpans: salvaged.salvagedSpans,
+          unreadableSpans: salvaged.unreadableSpans,
+          unreadableRows: salvaged.lostRows,
+          salvageMs: Date.now() - started,
+        });
+        return;
+      } catch (e) {
+        // Nothing readable (the file will not even open read-only): the whole file is set aside, as below.
+        salvageError = e instanceof Error ? e.message : String(e);
+        rmSync(file, { force: true });
+        rmSync(file + '.wal', { force: true });
+      }
+    }
+    this.damaged.push(report);
+    this.onDamaged(report);
+    this.log('error', `embedded store: partition ${name} is damaged and was moved aside to ${path.basename(movedTo)}; none of its spans could be read, the other partitions are served`, {
       file,
       movedTo,
       reason,
+      ...(salvageError ? { salvageError } : {}),
     });
   }
 }

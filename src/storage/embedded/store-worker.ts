@@ -9,6 +9,7 @@ import type { EncodedBatch } from './batch-encoder.ts';
 import { PartitionSet, type Log, type Partition } from './partition-set.ts';
 import { dependenciesSql, operationsSql, servicesSql, type Sql } from './query-sql.ts';
 import { lockDataDir } from './data-dir-lock.ts';
+import { isCorruption } from './salvage.ts';
 import { appendToPartition } from './span-appender.ts';
 import { SpanRowDecoder } from './span-rows.ts';
 import { readTraces, type Run, type TraceReadResult } from './trace-reader.ts';
@@ -54,7 +55,7 @@ async function init(): Promise<void> {
     checkpoint_threshold: settings.checkpointThreshold,
   });
   writeConn = await instance.connect();
-  partitions = new PartitionSet(writeConn, settings.dataDir, settings.partitionWidthNs, log, () => send({ op: 'damaged' }));
+  partitions = new PartitionSet(writeConn, settings.dataDir, settings.partitionWidthNs, log, (partition) => send({ op: 'damaged', partition }));
   await partitions.openExisting();
   await sweep();
   sweepTimer = setInterval(() => void serial(sweep).catch((err) => log('error', `embedded store: retention sweep failed: ${String(err)}`)), settings.sweepIntervalMs);
@@ -168,7 +169,7 @@ async function withParts<T>(ctx: ReadContext, min: bigint | undefined, max: bigi
     partitions.release(parts);
     busyReads--;
   }
-  // Damage found only now (a block failing its checksum): isolate that file and answer from the rest.
+  // Damage found only now (a block failing its checksum): salvage that file and answer from what is readable.
   for (const { part, reason } of corrupt) await serial(() => partitions.quarantine(part, reason));
   return withParts(ctx, min, max, body, empty, false);
 }
@@ -209,10 +210,6 @@ async function onConnection<T>(ctx: ReadContext, fn: (run: Run) => Promise<T>): 
   } finally {
     for (const conn of all) conn.closeSync();
   }
-}
-
-function isCorruption(err: unknown): boolean {
-  return err instanceof Error && /corrupt|checksum/i.test(err.message);
 }
 
 /** Repeats a failed read on each partition alone to learn which ones are damaged. */
@@ -348,7 +345,7 @@ port.on('message', (req: WorkerRequest) => {
 });
 
 init().then(
-  () => send({ op: 'ready', damaged: partitions.damaged }),
+  () => send({ op: 'ready' }),
   (err: unknown) => {
     // Closed here and the thread left to end by itself: terminating it with DuckDB objects alive aborts the process (see close).
     clearInterval(sweepTimer);

@@ -33,12 +33,12 @@ export type WorkerRequest =
 export type WorkerMessage =
   | { op: 'reply'; id: number; ok: true; value: unknown; truncated?: TruncatedTrace[] }
   | { op: 'reply'; id: number; ok: false; message: string; retryable: boolean }
-  | { op: 'ready'; damaged: DamagedPartition[] }
+  | { op: 'ready' }
   | { op: 'failed'; message: string }
   | { op: 'log'; level: 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> }
-  /** For the metrics: a partition deleted or moved aside, and the files' size now. */
+  /** For the metrics and the storage status: a partition deleted, or found damaged (and what was salvaged), and the files' size now. */
   | { op: 'dropped'; reason: DropReason }
-  | { op: 'damaged' }
+  | { op: 'damaged'; partition: DamagedPartition }
   | { op: 'disk'; bytes: number; partitions: number }
   /** A read stopped on a cancel. */
   | { op: 'cancelled' };

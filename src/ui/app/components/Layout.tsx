@@ -2,6 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { addLocalTraces } from '../lib/local-traces.ts';
 import { readTraceFile } from '../lib/trace-file.ts';
+import { StorageBanner } from './StorageBanner.tsx';
 
 function currentTheme(): string {
   return document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light';
@@ -64,6 +65,7 @@ export function Layout() {
           {theme === 'dark' ? '☀ Light' : '☾ Dark'}
         </button>
       </header>
+      <StorageBanner />
       {uploadError && (
         <div className="status error-box banner" role="alert">
           <strong>Could not open the file.</strong> {uploadError}

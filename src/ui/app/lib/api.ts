@@ -1,6 +1,6 @@
 import { parseLogfmt } from './logfmt.ts';
 import { searchWindow, type SearchState } from './search-params.ts';
-import type { DependencyLink, JaegerTrace, TraceSummary } from './types.ts';
+import type { DependencyLink, JaegerTrace, StorageStatus, TraceSummary } from './types.ts';
 
 declare global {
   interface Window {
@@ -60,6 +60,10 @@ export async function getServices(): Promise<string[]> {
 export async function getOperations(service: string): Promise<{ name: string; spanKind: string }[]> {
   const r = await request<{ operations: { name: string; spanKind: string }[] }>(`/api/v3/operations?service=${encodeURIComponent(service)}`);
   return r.operations ?? [];
+}
+
+export async function getStorageStatus(): Promise<StorageStatus> {
+  return (await request<Envelope<StorageStatus>>('/api/storage/status')).data;
 }
 
 /** The search form's query, as api_v3 trace summaries (the current Jaeger UI's call). */

@@ -45,6 +45,9 @@ export interface JaegerTrace {
 /** One row of `/api/v3/trace-summaries`: the server's own type. */
 export type { TraceSummary } from '../../../query/trace-summary.ts';
 
+/** `/api/storage/status`: damaged store files and what was read out of them (the server's own type). */
+export type { StorageStatus } from '../../../storage/api/storage.ts';
+
 export interface DependencyLink {
   parent: string;
   child: string;
