@@ -388,5 +388,5 @@ test('the UI only ever called endpoints the API has', () => {
     used.add(`${route.method} ${route.pattern}`);
   }
   // The UI's whole API surface was exercised above.
-  for (const r of ['GET /api/v3/services', 'GET /api/v3/operations', 'GET /api/v3/trace-summaries', 'GET /api/traces', 'GET /api/traces/:traceID', 'GET /api/dependencies', 'POST /api/transform']) assert.ok(used.has(r), `${r} was not exercised`);
+  for (const r of ['GET /api/v3/services', 'GET /api/v3/operations', 'GET /api/v3/trace-summaries', 'GET /api/traces', 'GET /api/traces/:traceID', 'GET /api/dependencies', 'POST /api/transform', 'GET /api/storage/status']) assert.ok(used.has(r), `${r} was not exercised`);
 });
