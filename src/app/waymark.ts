@@ -64,6 +64,8 @@ export class Waymark {
     try {
       await this.startComponent(this.admin);
       if (role !== 'agent') {
+        // A shutdown that began already would not know to close a store opened from here on.
+        if (this.stopping) return;
         this.opening = this.options.storage ? Promise.resolve(this.options.storage) : openStorage(config.storage, this.options.telemetry.logger, this.options.telemetry.metrics);
         this.storage = await this.opening;
         // Stopped while the store opened: the shutdown closes it; starting the rest would race it.
