@@ -79,6 +79,7 @@ export class Waymark {
       await this.shutdown();
       throw err;
     }
+    if (this.stopping) return;
     this.admin.state = 'serving';
     this.options.telemetry.logger.info({ role }, 'waymark is serving');
   }
@@ -106,6 +107,9 @@ export class Waymark {
   }
 
   private async startComponent(c: Component): Promise<void> {
+    // Once a shutdown has begun nothing more starts: it stops only what was started before it (a receiver started
+    // after it would keep the queue it drains busy for ever).
+    if (this.stopping) return;
     this.started.push(c);
     await c.start(this.host);
   }

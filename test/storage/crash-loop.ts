@@ -48,6 +48,8 @@ export interface CrashLoopResult {
 }
 
 const TRACES_PER_REQUEST = 5;
+/** How long a round may last after its kill was due. */
+const HANG_MS = 90_000;
 const SPANS_PER_TRACE = 4;
 const ARGS = ['--partition-width', '2s', '--store-checkpoint-threshold', '256KB', '--batch-size', '512'];
 // What a native abort prints (a C++ exception escaping an N-API callback, a failed assertion).
@@ -160,9 +162,17 @@ async function oneRound(dir: string, phase: Phase, killAfterMs: number, senders:
         await sleep(50);
       }
     })();
+    // A SIGTERM must end the process (the queue drains, the store closes), not leave it serving.
+    let hung = false;
+    const hangTimer = setTimeout(() => {
+      hung = true;
+      kill();
+    }, HANG_MS);
     await exited;
+    clearTimeout(hangTimer);
     stop = true;
     await Promise.all([...clients, reader]);
+    if (hung) throw new Error(`still running ${HANG_MS / 1000} s after ${phase === 'sigterm' ? 'SIGTERM' : 'the kill was due'}`);
     const expected = phase === 'sigterm' ? stoppedCleanly(proc) : proc.signalCode === 'SIGKILL';
     if (!expected || NATIVE_CRASH.test(w.output())) {
       throw new Error(`the process ended by itself (${proc.signalCode ?? `exit code ${proc.exitCode}`}):\n${w.output().slice(-4000)}`);
