@@ -213,7 +213,8 @@ export class PartitionSet {
         report.unreadableSpans = salvaged.unreadableSpans;
         this.damaged.push(report);
         this.onDamaged(report);
-        this.log('error', `embedded store: partition ${name} is damaged (${reason}); salvaged ${salvaged.salvagedSpans} spans into a fresh ${name}, ${salvaged.unreadableSpans} spans could not be read; the damaged file was moved aside to ${path.basename(movedTo)}`, {
+        const wal = salvaged.walSkipped ? ' (and its write-ahead log could not be replayed: the spans only it held are lost too)' : '';
+        this.log('error', `embedded store: partition ${name} is damaged (${reason}); salvaged ${salvaged.salvagedSpans} spans into a fresh ${name}, ${salvaged.unreadableSpans} spans could not be read${wal}; the damaged file was moved aside to ${path.basename(movedTo)}`, {
           file,
           movedTo,
           reason,

@@ -1,3 +1,4 @@
+import { existsSync, renameSync } from 'node:fs';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { attrHash } from './attr-index.ts';
 import { sqlString } from './partition-files.ts';
@@ -32,11 +33,13 @@ export interface SalvageResult {
   unreadableSpans: number;
   /** Rows that could not be read, by table (tables without losses left out). */
   lostRows: Partial<Record<Table, number>>;
+  /** The write-ahead log could not be replayed (renamed *.wal-unreplayable): the spans only it held are lost and not counted. */
+  walSkipped: boolean;
 }
 
-/** DuckDB's message for a block failing its checksum, or other damage found while reading. */
+/** DuckDB's message for a block failing its checksum, other damage found while reading, or a disk's read error (EIO). */
 export function isCorruption(err: unknown): boolean {
-  return err instanceof Error && /corrupt|checksum/i.test(err.message);
+  return err instanceof Error && /corrupt|checksum|Input\/output error/i.test(err.message);
 }
 
 /** Rowid ranges [from, to) that could not be read. */
@@ -50,7 +53,16 @@ type Lost = [number, number][];
 export async function salvagePartition(conn: DuckDBConnection, damagedFile: string, freshFile: string, alias: string): Promise<SalvageResult> {
   const src = `${alias}_damaged`;
   const dst = `${alias}_salvage`;
-  await conn.run(`ATTACH ${sqlString(damagedFile)} AS ${src} (READ_ONLY)`);
+  let walSkipped = false;
+  try {
+    await conn.run(`ATTACH ${sqlString(damagedFile)} AS ${src} (READ_ONLY)`);
+  } catch (err) {
+    // A write-ahead log that cannot be replayed: what was checkpointed into the file may still be readable.
+    if (!existsSync(damagedFile + '.wal')) throw err;
+    renameSync(damagedFile + '.wal', damagedFile + '.wal-unreplayable');
+    walSkipped = true;
+    await conn.run(`ATTACH ${sqlString(damagedFile)} AS ${src} (READ_ONLY)`);
+  }
   try {
     await conn.run(`ATTACH ${sqlString(freshFile)} AS ${dst}`);
     try {
@@ -66,7 +78,7 @@ export async function salvagePartition(conn: DuckDBConnection, damagedFile: stri
       const salvagedSpans = await count(conn, `SELECT count(*) FROM ${dst}.spans`);
       const lostRows: SalvageResult['lostRows'] = {};
       for (const [table, l] of lost) lostRows[table] = l.reduce((n, [a, b]) => n + b - a, 0);
-      return { salvagedSpans, unreadableSpans: total - salvagedSpans, lostRows };
+      return { salvagedSpans, unreadableSpans: total - salvagedSpans, lostRows, walSkipped };
     } finally {
       await conn.run(`DETACH ${dst}`).catch(() => undefined);
     }
