@@ -65,6 +65,7 @@ export class PartitionSet {
         await this.attach(file, range);
       } catch (err) {
         refuseIfInUse(file, err);
+        if (isTransient(err)) throw new Error(`embedded store: cannot open ${file}: ${(err as Error).message}`);
         await this.setAside(file, range, err);
       }
     }
@@ -80,7 +81,7 @@ export class PartitionSet {
       return await this.attach(file, range);
     } catch (err) {
       // A damaged file under the name we need: move it aside and start a fresh one.
-      if (!existsSync(file)) throw err;
+      if (!existsSync(file) || isTransient(err)) throw err;
       refuseIfInUse(file, err);
       await this.setAside(file, range, err);
       return this.parts.get(file) ?? this.attach(file, range);
@@ -240,6 +241,17 @@ export class PartitionSet {
       ...(salvageError ? { salvageError } : {}),
     });
   }
+}
+
+/**
+ * Errors that say nothing about the file (memory, file handles, a full
+ * disk): it is left alone and the call fails, rather than a readable file
+ * being set aside as damaged (under load with many partitions, attaching
+ * one failed with DuckDB's "Out of Memory Error").
+ */
+function isTransient(err: unknown): boolean {
+  const message = err instanceof Error ? err.message : String(err);
+  return /out of memory|could not allocate|failed to allocate|no space left|too many open files/i.test(message);
 }
 
 /**
