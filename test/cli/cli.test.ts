@@ -19,8 +19,9 @@ test('--help lists every subcommand', async () => {
 for (const role of ['all-in-one', 'collector', 'query', 'agent'] as const) {
   test(`${role} --help lists each of its flags with its default`, async () => {
     const { stdout } = await run(BIN, [role, '--help'], { env: { ...process.env, COLUMNS: '400' } });
-    // One chunk per option: from its flag to the next line that starts another option.
-    const chunks = stdout.split(/\n(?=\s+-)/).map((c) => c.replace(/\s+/g, ' ').trim());
+    // One chunk per option: from its flag to the next line that starts another option (indented by two spaces;
+    // a wrapped description line may start with a flag it mentions, indented further).
+    const chunks = stdout.split(/\n(?= {2}-)/).map((c) => c.replace(/\s+/g, ' ').trim());
     for (const opt of OPTIONS.filter((o) => o.roles.includes(role))) {
       const def = typeof opt.default === 'string' ? `"${opt.default}"` : String(opt.default);
       const chunk = chunks.find((c) => c.startsWith(`--${opt.flag} `));

@@ -51,7 +51,8 @@ const TRACES_PER_REQUEST = 5;
 /** How long a round may last after its kill was due. */
 const HANG_MS = 90_000;
 const SPANS_PER_TRACE = 4;
-const ARGS = ['--partition-width', '2s', '--store-checkpoint-threshold', '256KB', '--batch-size', '512'];
+// --query-max-limit 0: the check reads every trace of a sender in one search.
+const ARGS = ['--partition-width', '2s', '--store-checkpoint-threshold', '256KB', '--batch-size', '512', '--query-max-limit', '0'];
 // What a native abort prints (a C++ exception escaping an N-API callback, a failed assertion).
 const NATIVE_CRASH = /terminate called|Napi::Error|Aborted|Assertion .* failed|Segmentation fault|INTERNAL Error/;
 

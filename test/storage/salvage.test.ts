@@ -18,6 +18,8 @@ import { postOtlp, startEmbedded, tempDir, tracesOf } from './support.ts';
  */
 
 const TRACES = 2000;
+// Every trace in one search (the default --query-max-limit is 1000).
+const ARGS = ['--query-max-limit', '0'];
 const SPANS_PER_TRACE = 10;
 const tmp = tempDir();
 after(() => tmp.remove());
@@ -95,7 +97,7 @@ test('a bad block costs only its spans: the rest of the partition is salvaged an
   writeSync(fd, randomBytes(4096), 0, 4096, offset + 8192);
   closeSync(fd);
 
-  const again = await startEmbedded(dir);
+  const again = await startEmbedded(dir, ARGS);
   let salvaged = 0;
   try {
     // A search reads every span of the partition, so it meets the bad block.
@@ -142,7 +144,7 @@ test('a bad block costs only its spans: the rest of the partition is salvaged an
     assert.equal(await again.stop(), 0);
   }
   // The salvaged file is a partition like any other: the same spans after another restart, and no new damage.
-  const third = await startEmbedded(dir);
+  const third = await startEmbedded(dir, ARGS);
   try {
     assert.equal((await tracesOf(third.queryUrl, 'salvage')).reduce((n, t) => n + t.spans.length, 0), salvaged);
     assert.deepEqual(((await (await fetch(`${third.queryUrl}/api/storage/status`)).json()) as { data: { damaged: unknown[] } }).data.damaged, []);
